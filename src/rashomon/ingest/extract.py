@@ -1,0 +1,177 @@
+"""RawDocument -> Article: body text and metadata, whatever the input format.
+
+This module holds the one place where metadata from the different witnesses is ranked: the page's own
+declarations (JSON-LD, OpenGraph), then what came with the input (feed entry, JSONL fields), then what the
+url says, then trafilatura's and htmldate's guesses, then the dateline.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import re
+
+from rashomon.errors import SkipArticle
+from rashomon.ingest.fragments import fragment_text
+from rashomon.ingest.html import extract_html
+from rashomon.ingest.metadata import (
+    canonical_url,
+    clean_author,
+    clean_title,
+    date_from_url,
+    detect_language,
+    infer_year,
+    outlet_for_url,
+    parse_date,
+    parse_dateline,
+    url_domain,
+)
+from rashomon.ingest.scrape import clean_scrape
+from rashomon.records import Article, Dateline, RawDocument
+from rashomon.settings import Settings
+
+_ISO_TO_JUSTEXT = {
+    "af": "Afrikaans", "sq": "Albanian", "ar": "Arabic", "hy": "Armenian", "az": "Azerbaijani", "eu": "Basque",
+    "be": "Belarusian", "bn": "Bengali", "bs": "Bosnian", "bg": "Bulgarian", "ca": "Catalan", "hr": "Croatian",
+    "cs": "Czech", "da": "Danish", "nl": "Dutch", "en": "English", "et": "Estonian", "fi": "Finnish",
+    "fr": "French", "gl": "Galician", "ka": "Georgian", "de": "German", "el": "Greek", "gu": "Gujarati",
+    "he": "Hebrew", "hi": "Hindi", "hu": "Hungarian", "is": "Icelandic", "id": "Indonesian", "ga": "Irish",
+    "it": "Italian", "kn": "Kannada", "kk": "Kazakh", "ko": "Korean", "lv": "Latvian", "lt": "Lithuanian",
+    "mk": "Macedonian", "ms": "Malay", "ml": "Malayalam", "mr": "Marathi", "ne": "Nepali", "no": "Norwegian_Bokmal",
+    "fa": "Persian", "pl": "Polish", "pt": "Portuguese", "ro": "Romanian", "ru": "Russian", "sr": "Serbian",
+    "sk": "Slovak", "sl": "Slovenian", "es": "Spanish", "sw": "Swahili", "sv": "Swedish", "tl": "Tagalog",
+    "ta": "Tamil", "te": "Telugu", "tr": "Turkish", "uk": "Ukrainian", "ur": "Urdu", "vi": "Vietnamese",
+    "cy": "Welsh",
+}
+
+
+@functools.cache
+def stopwords_for(language: str | None) -> frozenset[str]:
+    """jusText's stopword list for an ISO 639-1 code (English when unknown)."""
+    import justext
+
+    name = _ISO_TO_JUSTEXT.get(language or "en", "English")
+    try:
+        return frozenset(w.lower() for w in justext.get_stoplist(name))
+    except ValueError:
+        return frozenset()
+
+
+def content_hash(text: str) -> str:
+    """SHA-256 of the body with whitespace and case folded: the identity of a text."""
+    folded = re.sub(r"\s+", " ", text).strip().lower()
+    return hashlib.sha256(folded.encode("utf-8")).hexdigest()
+
+
+def extract_document(raw: RawDocument, settings: Settings) -> Article:
+    """Turn one raw input into an Article.
+
+    Raises:
+        BadInput: the input is malformed.
+        SkipArticle: it holds no article text.
+    """
+    hints = raw.hints
+    if raw.kind == "html":
+        page = extract_html(raw.content, source=raw.source, url=raw.url)
+        text = page.text
+        meta, fallback = page.meta, page.fallback
+        url = canonical_url(meta.url or hints.get("url") or raw.url or fallback.url)
+        site = meta.site_name or fallback.site_name
+        names = (site, hints.get("outlet"), outlet_for_url(url))
+        title = clean_title(meta.title or hints.get("title") or fallback.title, names)
+        author = clean_author(meta.author or hints.get("author") or fallback.author, names)
+        published, published_from = _first_date(
+            (meta.published, meta.source or "metadata"),
+            (parse_date(hints.get("published")), "input"),
+            (date_from_url(url), "url"),
+            (fallback.published, "htmldate"),
+        )
+        description = meta.description or fallback.description
+        language = meta.language or hints.get("language")
+    else:
+        content = fragment_text(raw.content) if raw.kind == "fragment" else raw.content
+        language = hints.get("language") or (detect_language(content) if settings.language_detection else None)
+        scrape = clean_scrape(
+            content,
+            markdown=True if raw.kind == "markdown" else False if raw.kind == "fragment" else None,
+            stopwords=stopwords_for(language),
+            trusted=raw.kind in ("fragment", "plain"),
+        )
+        text = scrape.text
+        url = canonical_url(hints.get("url") or scrape.url or raw.url)
+        site = None
+        names = (hints.get("outlet"), outlet_for_url(url))
+        title = clean_title(hints.get("title") or scrape.title, names)
+        author = clean_author(hints.get("author") or scrape.author, names)
+        published, published_from = _first_date(
+            (parse_date(hints.get("published")), "input"),
+            (scrape.published, "text"),
+            (date_from_url(url), "url"),
+        )
+        description = scrape.description
+
+    text = text.strip()
+    if len(text) < settings.min_text_chars:
+        raise SkipArticle(raw.source, f"too little article text ({len(text)} characters) after cleaning")
+    if settings.language_detection and not language:
+        language = detect_language(text)
+
+    first_paragraph = text.split("\n\n", 1)[0]
+    dateline = parse_dateline(first_paragraph)
+    if dateline and dateline.date and dateline.date.startswith("--") and published:
+        dateline = dateline.replace(date=published[:4] + dateline.date[1:])
+    if not published and dateline and dateline.date:
+        published, published_from = _date_from_dateline(dateline, first_paragraph, text)
+        if published and dateline.date.startswith("--"):
+            dateline = dateline.replace(date=published)
+
+    outlet = (
+        hints.get("outlet")
+        or site
+        or _known_outlet(url)
+        or (dateline.agency if dateline and dateline.agency else None)
+        or outlet_for_url(url)
+    )
+    digest = content_hash(text)
+    return Article(
+        id=digest[:16],
+        source=raw.source,
+        text=text,
+        url=url,
+        title=title,
+        outlet=outlet,
+        author=author,
+        published=published,
+        language=language,
+        dateline=dateline,
+        description=description,
+        kind=raw.kind,
+        content_hash=digest,
+        published_from=published_from if published else None,
+    )
+
+
+def _first_date(*candidates: tuple[str | None, str]) -> tuple[str | None, str | None]:
+    for value, origin in candidates:
+        if value and not value.startswith("--"):
+            return value, origin
+    return None, None
+
+
+def _known_outlet(url: str | None) -> str | None:
+    """The outlet's name when the domain is in the table (not the bare domain)."""
+    name = outlet_for_url(url)
+    return name if name and name != url_domain(url) else None
+
+
+def _date_from_dateline(dateline: Dateline, lead: str, text: str) -> tuple[str | None, str | None]:
+    if not dateline.date:
+        return None, None
+    if not dateline.date.startswith("--"):
+        return dateline.date, "dateline"
+    # The dateline's first sentence after the dateline itself names the weekday when agencies write
+    # "on Thursday"; only that sentence is used (later ones talk about other days).
+    after = lead[len(dateline.text or ""):]
+    first_sentence = re.split(r"(?<=[.!?])\s+", after, maxsplit=1)[0]
+    year = infer_year(dateline.date, first_sentence, text)
+    return (year, "dateline+weekday") if year else (None, None)

@@ -1,0 +1,230 @@
+"""Articles from HTML pages: trafilatura for the body, JSON-LD and OpenGraph first for metadata.
+
+trafilatura is the strongest open extractor for news bodies, but its metadata is weak (titles keep
+the site name, authors are invented or truncated, no language), so the page's own declarations
+(JSON-LD ``NewsArticle``, OpenGraph, ``<link rel=canonical>``, ``<html lang>``) are read first and
+trafilatura's guesses fill only what they leave empty.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import lxml.html
+import trafilatura
+from lxml import etree
+
+from rashomon.errors import BadInput, SkipArticle
+from rashomon.ingest.metadata import parse_date
+
+logger = logging.getLogger(__name__)
+
+_ARTICLE_TYPES = {
+    "newsarticle", "article", "reportagenewsarticle", "analysisnewsarticle", "opinionnewsarticle",
+    "backgroundnewsarticle", "blogposting", "liveblogposting", "report", "webpage", "scholarlyarticle",
+    "techarticle", "socialmediaposting", "reviewnewsarticle", "askpublicnewsarticle", "posting",
+}
+
+
+@dataclass(frozen=True)
+class PageMetadata:
+    title: str | None = None
+    site_name: str | None = None
+    author: str | None = None
+    published: str | None = None
+    url: str | None = None
+    description: str | None = None
+    language: str | None = None
+    source: str = ""  # which declaration gave the date: json-ld | opengraph | meta
+
+
+@dataclass(frozen=True)
+class HtmlExtraction:
+    text: str
+    meta: PageMetadata
+    fallback: PageMetadata  # trafilatura's own guesses
+
+
+def parse_html(html: str, source: str) -> Any:
+    """Parse HTML with lxml, refusing documents that hold no markup at all."""
+    if "<" not in html[:5000]:
+        raise BadInput(source, "not HTML: no markup found")
+    try:
+        tree = lxml.html.fromstring(html.encode("utf-8", errors="replace"))
+    except (etree.ParserError, ValueError) as exc:
+        raise BadInput(source, f"malformed HTML ({exc})") from exc
+    return tree
+
+
+def extract_html(html: str, *, source: str, url: str | None = None) -> HtmlExtraction:
+    """Body text and metadata of an HTML page.
+
+    Raises:
+        BadInput: not HTML or unparseable.
+        SkipArticle: the page has no main text.
+    """
+    tree = parse_html(html, source)
+    meta = read_page_metadata(tree)
+    document = trafilatura.bare_extraction(
+        html,
+        url=url or meta.url,
+        with_metadata=True,
+        include_comments=False,  # reader comments are not the report
+        include_tables=True,
+        favor_precision=False,
+        deduplicate=False,
+        date_extraction_params={"extensive_search": True, "original_date": True, "outputformat": "%Y-%m-%d"},
+    )
+    if document is None or not (document.text or "").strip():
+        raise SkipArticle(source, "no article text found in the HTML page")
+    fallback = PageMetadata(
+        title=document.title,
+        site_name=document.sitename,
+        author=document.author,
+        published=parse_date(document.date) if document.date else None,
+        url=document.url,
+        description=document.description,
+        language=None,
+        source="trafilatura",
+    )
+    return HtmlExtraction(text=_paragraphs(document.text), meta=meta, fallback=fallback)
+
+
+def _paragraphs(text: str) -> str:
+    """trafilatura separates blocks by single newlines; Rashomon's bodies separate paragraphs by blank lines."""
+    lines = [re.sub(r"[ \t]+", " ", ln).strip() for ln in text.split("\n")]
+    return "\n\n".join(ln for ln in lines if ln)
+
+
+# --------------------------------------------------------------------------------------- metadata
+
+
+def read_page_metadata(tree: Any) -> PageMetadata:
+    """JSON-LD first, then OpenGraph / Twitter / Dublin Core / plain meta tags."""
+    ld = _json_ld(tree)
+    metas: dict[str, str] = {}
+    for node in tree.iterfind(".//meta"):
+        key = (node.get("property") or node.get("name") or node.get("itemprop") or "").strip().lower()
+        value = (node.get("content") or "").strip()
+        if key and value and key not in metas:
+            metas[key] = value
+    canonical = None
+    for link in tree.iterfind(".//link"):
+        if (link.get("rel") or "").lower() == "canonical" and link.get("href"):
+            canonical = link.get("href").strip()
+            break
+    html_lang = (tree.get("lang") or tree.get("xml:lang") or "").split("-")[0].lower() or None
+    title_node = tree.find(".//title")
+    html_title = title_node.text_content().strip() if title_node is not None else None
+
+    published = None
+    date_source = ""
+    for value, origin in (
+        (ld.get("datePublished"), "json-ld"),
+        (metas.get("article:published_time"), "opengraph"),
+        (metas.get("og:published_time") or metas.get("published_time"), "opengraph"),
+        (metas.get("pubdate") or metas.get("publishdate") or metas.get("publish-date")
+         or metas.get("date") or metas.get("dc.date.issued") or metas.get("dc.date")
+         or metas.get("dcterms.created") or metas.get("sailthru.date") or metas.get("parsely-pub-date"), "meta"),
+        (ld.get("dateCreated"), "json-ld"),
+    ):
+        parsed = parse_date(value) if isinstance(value, str) else None
+        if parsed and not parsed.startswith("--"):
+            published, date_source = parsed, origin
+            break
+    return PageMetadata(
+        title=_first_str(ld.get("headline"), metas.get("og:title"), metas.get("twitter:title"), html_title),
+        site_name=_first_str(_name_of(ld.get("publisher")), metas.get("og:site_name"),
+                             metas.get("application-name")),
+        author=_first_str(_authors(ld.get("author")), _meta_author(metas)),
+        published=published,
+        url=_first_str(ld.get("url") if isinstance(ld.get("url"), str) else None, canonical, metas.get("og:url")),
+        description=_first_str(ld.get("description"), metas.get("og:description"), metas.get("description")),
+        language=_first_str(_lang(ld.get("inLanguage")), _lang(metas.get("og:locale")), html_lang,
+                            _lang(metas.get("content-language"))),
+        source=date_source,
+    )
+
+
+def _json_ld(tree: Any) -> dict[str, Any]:
+    """The first article-like object among the page's JSON-LD blocks (``@graph`` and lists included)."""
+    for script in tree.iterfind(".//script"):
+        if (script.get("type") or "").lower().strip() != "application/ld+json":
+            continue
+        raw = (script.text or "").strip()
+        raw = re.sub(r"^\s*(?://)?<!\[CDATA\[|(?://)?\]\]>\s*$", "", raw)
+        try:
+            data = json.loads(raw)
+        except ValueError:
+            try:
+                data = json.loads(re.sub(r"[\x00-\x1f]", " ", raw))
+            except ValueError:
+                logger.debug("skipping malformed JSON-LD block")
+                continue
+        for obj in _walk_ld(data):
+            types = obj.get("@type")
+            types = types if isinstance(types, list) else [types]
+            if any(isinstance(t, str) and t.lower() in _ARTICLE_TYPES for t in types) and (
+                obj.get("headline") or obj.get("datePublished") or obj.get("articleBody")
+            ):
+                return obj
+    return {}
+
+
+def _walk_ld(data: Any, depth: int = 0) -> list[dict[str, Any]]:
+    if depth > 4:
+        return []
+    found: list[dict[str, Any]] = []
+    if isinstance(data, list):
+        for item in data:
+            found.extend(_walk_ld(item, depth + 1))
+    elif isinstance(data, dict):
+        found.append(data)
+        for key in ("@graph", "mainEntity", "itemListElement"):
+            if key in data:
+                found.extend(_walk_ld(data[key], depth + 1))
+    return found
+
+
+def _name_of(value: Any) -> str | None:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dict):
+        name = value.get("name")
+        return name if isinstance(name, str) else None
+    if isinstance(value, list) and value:
+        return _name_of(value[0])
+    return None
+
+
+def _authors(value: Any) -> str | None:
+    items = value if isinstance(value, list) else [value]
+    names = [n for n in (_name_of(item) for item in items) if n and not n.startswith("http")]
+    return "; ".join(dict.fromkeys(names)) or None
+
+
+def _meta_author(metas: dict[str, str]) -> str | None:
+    for key in ("author", "article:author", "dc.creator", "sailthru.author", "parsely-author", "byl"):
+        value = metas.get(key)
+        if value and not value.startswith("http"):
+            return value
+    return None
+
+
+def _lang(value: Any) -> str | None:
+    if isinstance(value, dict):
+        value = value.get("name") or value.get("alternateName")
+    if isinstance(value, str) and re.match(r"^[a-zA-Z]{2,3}(?:[-_][a-zA-Z]{2,4})?$", value.strip()):
+        return value.strip().split("-")[0].split("_")[0].lower()
+    return None
+
+
+def _first_str(*values: Any) -> str | None:
+    for value in values:
+        if isinstance(value, str) and value.strip():
+            return re.sub(r"\s+", " ", value).strip()
+    return None

@@ -1,0 +1,313 @@
+"""Article metadata shared by every input format: outlet names, datelines, dates, language, urls."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import functools
+import json
+import re
+from importlib import resources
+from urllib.parse import urlsplit, urlunsplit
+
+import courlan
+
+from rashomon.records import Dateline
+
+MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
+MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
+MONTHS["sept"] = 9
+_MONTH_RE = (
+    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
+    r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
+)
+WEEKDAYS = {name.lower(): i for i, name in enumerate(calendar.day_name)}
+
+# "December 6", "Dec. 6, 2012", "6 December 2012", "December 06, 2012".
+DATE_PATTERN = (
+    rf"(?:(?P<m1>{_MONTH_RE})\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(?P<y1>\d{{4}}))?"
+    rf"|(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<m2>{_MONTH_RE})(?:,?\s+(?P<y2>\d{{4}}))?)"
+)
+_DATE_RE = re.compile(DATE_PATTERN, re.IGNORECASE)
+_ISO_RE = re.compile(r"(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})(?:[T ](?P<t>\d{2}:\d{2}(?::\d{2})?)"
+                     r"(?:\.\d+)?(?P<z>Z|[+-]\d{2}:?\d{2})?)?")
+_NUMERIC_DATE_RE = re.compile(r"(?P<a>\d{1,2})[./](?P<b>\d{1,2})[./](?P<y>\d{4})")
+
+# A dateline opens the first paragraph: PLACE[, Region][, Month Day[, Year]][ (Agency)| /Agency/] — text.
+_PLACE = r"(?P<place>[A-Z][A-Z.'’\-]+(?:\s+[A-Z][A-Z.'’\-]+){0,3}(?:,\s+[A-Z][A-Za-z.'’\-]+(?:\s+[A-Z][A-Za-z.'’\-]+)?)?)"
+_DATELINE_RE = re.compile(
+    rf"^\s*{_PLACE}"
+    rf"(?:,?\s+(?P<date>{DATE_PATTERN}))?\.?"
+    r"(?:\s*(?:\((?P<agency1>[A-Za-z][\w.&'’\- ]{0,40}?)\)|/\s*(?P<agency2>[A-Za-z][\w.&'’\- ]{0,40}?)\s*/)\.?)?"
+    r"\s*(?P<sep>—|–|--|-|:|\.)\s+(?=\S)",
+)
+
+
+@functools.cache
+def _outlet_table() -> dict[str, dict[str, str]]:
+    with resources.files("rashomon.data").joinpath("outlets.json").open(encoding="utf-8") as handle:
+        data = json.load(handle)
+    return {"domains": data["domains"], "agencies": data["agencies"]}
+
+
+def url_domain(url: str | None) -> str | None:
+    if not url:
+        return None
+    host = (urlsplit(url).hostname or "").lower()
+    return host.removeprefix("www.") or None
+
+
+def outlet_for_url(url: str | None) -> str | None:
+    """The publisher of a url: its name from the table of known outlets, else the bare domain."""
+    host = url_domain(url)
+    if not host:
+        return None
+    domains = _outlet_table()["domains"]
+    parts = host.split(".")
+    for i in range(len(parts) - 1):  # news.sky.com, then sky.com
+        name = domains.get(".".join(parts[i:]))
+        if name:
+            return name
+    return host
+
+
+def agency_name(mark: str | None) -> str | None:
+    """Normalise a news-agency mark ("Itar-Tass", "AP", "Reuters") to the agency's name."""
+    if not mark:
+        return None
+    key = re.sub(r"\s+", " ", mark.strip(" ./()").lower())
+    if not key:
+        return None
+    known = _outlet_table()["agencies"].get(key)
+    if known:
+        return known
+    return mark.strip(" ./()")
+
+
+def is_known_agency(mark: str) -> bool:
+    return re.sub(r"\s+", " ", mark.strip(" ./()").lower()) in _outlet_table()["agencies"]
+
+
+def canonical_url(url: str | None) -> str | None:
+    """Normalised url (courlan): lowercase host, sorted query, tracking parameters and fragment removed."""
+    if not url:
+        return None
+    url = url.strip()
+    try:
+        normalised = courlan.normalize_url(url, strict=True)
+    except (ValueError, AttributeError):
+        normalised = url
+    parts = urlsplit(normalised)
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, parts.query, ""))
+
+
+# ------------------------------------------------------------------------------------------- dates
+
+
+def _month_number(token: str) -> int | None:
+    return MONTHS.get(token.lower().rstrip("."))
+
+
+def _safe_date(year: int, month: int, day: int) -> dt.date | None:
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
+
+
+def parse_date(text: str | None) -> str | None:
+    """An ISO date (or datetime when a time is given) from a date string, else None.
+
+    Accepts ISO 8601 ("2012-12-06T10:00:00Z"), "December 06, 2012", "6 Dec 2012", "06.12.2012",
+    RFC 822 ("Thu, 06 Dec 2012 10:00:00 GMT"). Year-less dates give ``--MM-DD``.
+    """
+    if not text:
+        return None
+    text = text.strip()
+    match = _ISO_RE.search(text)
+    if match:
+        day = _safe_date(int(match["y"]), int(match["m"]), int(match["d"]))
+        if day is None:
+            return None
+        if match["t"]:
+            time = match["t"] if len(match["t"]) == 8 else match["t"] + ":00"
+            zone = match["z"] or ""
+            if zone and zone != "Z" and ":" not in zone:
+                zone = zone[:3] + ":" + zone[3:]
+            return f"{day.isoformat()}T{time}{zone}"
+        return day.isoformat()
+    match = _DATE_RE.search(text)
+    if match:
+        return _date_from_match(match)
+    match = _NUMERIC_DATE_RE.search(text)
+    if match:  # day.month.year is the common order outside the US; month/day/year with a slash
+        a, b, year = int(match["a"]), int(match["b"]), int(match["y"])
+        day_first = "." in match.group(0) or a > 12
+        d = _safe_date(year, b, a) if day_first else _safe_date(year, a, b)
+        return d.isoformat() if d else None
+    try:
+        from email.utils import parsedate_to_datetime
+
+        parsed = parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        return None
+    return parsed.isoformat() if parsed else None
+
+
+def _date_from_match(match: re.Match[str]) -> str | None:
+    month = _month_number(match["m1"] or match["m2"] or "")
+    day = int(match["d1"] or match["d2"] or 0)
+    year = match["y1"] or match["y2"]
+    if not month or not 1 <= day <= 31:
+        return None
+    if year:
+        d = _safe_date(int(year), month, day)
+        return d.isoformat() if d else None
+    return f"--{month:02d}-{day:02d}"
+
+
+_URL_DATE_RE = re.compile(r"/((?:19|20)\d{2})[/-]?(0[1-9]|1[0-2])[/-]?(0[1-9]|[12]\d|3[01])(?:/|[-_]|$)")
+
+
+def date_from_url(url: str | None) -> str | None:
+    """The publication date many news urls carry (``/2012/12/06/``, ``/20121206-``)."""
+    if not url:
+        return None
+    match = _URL_DATE_RE.search(urlsplit(url).path)
+    if not match:
+        return None
+    d = _safe_date(int(match[1]), int(match[2]), int(match[3]))
+    return d.isoformat() if d else None
+
+
+_YEAR_RE = re.compile(r"\b(19[5-9]\d|20\d{2})\b")
+_WEEKDAY_RE = re.compile(r"\b(" + "|".join(WEEKDAYS) + r")\b", re.IGNORECASE)
+
+
+def infer_year(month_day: str, lead: str, body: str, *, today: dt.date | None = None) -> str | None:
+    """Complete a year-less dateline date (``--12-06``) from the report itself.
+
+    Agency reports often date only day and month ("DUBLIN, December 6 (Agency) —") and name the weekday
+    in the lead ("... on Thursday will take part"). The year is the earliest one, not before the latest
+    year the report mentions and not after today, in which that day falls on that weekday. Without a
+    weekday in the lead, or a year in the body to bound the search, the year stays unknown (None).
+    """
+    match = re.fullmatch(r"--(\d{2})-(\d{2})", month_day)
+    weekday = _WEEKDAY_RE.search(lead)
+    years = [int(y) for y in _YEAR_RE.findall(body)]
+    if not match or not weekday or not years:
+        return None
+    month, day = int(match[1]), int(match[2])
+    wanted = WEEKDAYS[weekday[1].lower()]
+    today = today or dt.date.today()
+    for year in range(max(years), today.year + 1):
+        d = _safe_date(year, month, day)
+        if d and d.weekday() == wanted and d <= today:
+            return d.isoformat()
+    return None
+
+
+# ---------------------------------------------------------------------------------------- datelines
+
+
+def parse_dateline(paragraph: str) -> Dateline | None:
+    """The dateline opening a report's first paragraph, if it has one.
+
+    Recognises "DUBLIN, December 6 (Itar-Tass) —", "WASHINGTON (Reuters) -", "MOSCOW, December 6. /TASS/.",
+    "KYIV, Ukraine (AP) —", "PARIS —". The place must be in capitals, as datelines print it.
+    """
+    match = _DATELINE_RE.match(paragraph)
+    if not match:
+        return None
+    place = match["place"].strip(" ,")
+    agency_mark = match["agency1"] or match["agency2"]
+    date_text = match["date"]
+    if not (agency_mark or date_text) and match["sep"] not in ("—", "–", "--"):
+        return None  # "THE END. Something" is not a dateline: a bare place needs a dash
+    head = place.split(",")[0]
+    if len(head.replace(" ", "")) < 2 or not re.search(r"[A-Z]{2}", head):
+        return None
+    if agency_mark and not date_text and match["sep"] == ":":
+        return None
+    date = None
+    if date_text:
+        inner = _DATE_RE.search(date_text)
+        date = _date_from_match(inner) if inner else None
+    return Dateline(
+        place=_title_place(place),
+        date=date,
+        agency=agency_name(agency_mark) if agency_mark else None,
+        text=paragraph[: match.end()].strip(),
+    )
+
+
+def _title_place(place: str) -> str:
+    head, _, rest = place.partition(",")
+    words = [w.capitalize() if w.isupper() else w for w in re.split(r"(\s+|-)", head)]
+    titled = "".join(words)
+    return f"{titled},{rest}" if rest else titled
+
+
+# ----------------------------------------------------------------------------------------- language
+
+
+def detect_language(text: str) -> str | None:
+    """ISO 639-1 code of the text's language (langdetect, made deterministic), or None when unsure."""
+    sample = text[:3000]
+    if len(re.findall(r"\w+", sample)) < 5:
+        return None
+    from langdetect import DetectorFactory, LangDetectException, detect_langs
+
+    DetectorFactory.seed = 0
+    try:
+        best = detect_langs(sample)[0]
+    except LangDetectException:
+        return None
+    return best.lang if best.prob >= 0.6 else None
+
+
+# ------------------------------------------------------------------------------------ titles, authors
+
+_TITLE_SEPARATORS = re.compile(r"\s+(?:\||–|—|-|::|·|»)\s+")
+
+
+def clean_title(title: str | None, site_names: tuple[str | None, ...] = ()) -> str | None:
+    """Strip a site-name prefix or suffix ("Headline | Outlet", "Outlet - Headline") from a title."""
+    if not title:
+        return None
+    title = re.sub(r"\s+", " ", title).strip()
+    parts = _TITLE_SEPARATORS.split(title)
+    if len(parts) > 1:
+        names = {_loose(n) for n in site_names if n}
+        if _loose(parts[-1]) in names or (len(parts[-1].split()) <= 4 and len(parts[0].split()) >= 4
+                                          and not names):
+            parts = parts[:-1]
+        elif _loose(parts[0]) in names:
+            parts = parts[1:]
+        title = " - ".join(parts) if parts else title
+    return title or None
+
+
+def _loose(text: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", text.lower().removeprefix("the "))
+
+
+_AUTHOR_JUNK = re.compile(r"(https?://|@|\bwww\.|\d{3,}|\bfollow\b|\bemail\b)", re.IGNORECASE)
+
+
+def clean_author(author: str | None, site_names: tuple[str | None, ...] = ()) -> str | None:
+    """A byline's names: "By Jane Doe and John Roe" -> "Jane Doe; John Roe"; junk and outlet names dropped."""
+    if not author:
+        return None
+    text = re.sub(r"\s+", " ", author).strip(" ,;|")
+    text = re.sub(r"^(?:written\s+)?by\s+", "", text, flags=re.IGNORECASE)
+    text = re.sub(r"\s*[|,]\s*(?:staff writer|reporter|correspondent|editor)\b.*$", "", text, flags=re.I)
+    names = [n.strip(" ,;") for n in re.split(r"\s*(?:;|\band\b|&|,)\s*", text) if n.strip(" ,;")]
+    loose_sites = {_loose(s) for s in site_names if s}
+    kept = []
+    for name in names:
+        if _AUTHOR_JUNK.search(name) or len(name) > 60 or _loose(name) in loose_sites:
+            continue
+        if name not in kept:
+            kept.append(name)
+    return "; ".join(kept) or None

@@ -1,0 +1,153 @@
+"""Records exchanged between stages.
+
+Every stage takes and yields these frozen, keyword-only dataclasses and nothing else: no spaCy Doc,
+lxml tree or database row crosses a stage boundary. Each record converts to and from plain JSON-ready
+dicts (``to_dict`` / ``from_dict``) so that records travel between processes as JSON, not pickle.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import types
+import typing
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+T = TypeVar("T", bound="Record")
+
+
+class Record:
+    """Mixin: JSON-ready conversion for frozen dataclasses (nested records and tuples included)."""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {f.name: _dump(getattr(self, f.name)) for f in dataclasses.fields(self)}  # type: ignore[arg-type]
+
+    @classmethod
+    def from_dict(cls: type[T], data: dict[str, Any]) -> T:
+        hints = typing.get_type_hints(cls)
+        kwargs = {}
+        for f in dataclasses.fields(cls):  # type: ignore[arg-type]
+            if f.name in data:
+                kwargs[f.name] = _load(hints[f.name], data[f.name])
+        return cls(**kwargs)
+
+    def replace(self: T, **changes: Any) -> T:
+        return dataclasses.replace(self, **changes)  # type: ignore[type-var]
+
+
+def _dump(value: Any) -> Any:
+    if isinstance(value, Record):
+        return value.to_dict()
+    if isinstance(value, tuple | list):
+        return [_dump(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _dump(v) for k, v in value.items()}
+    return value
+
+
+def _load(hint: Any, value: Any) -> Any:
+    if value is None:
+        return None
+    origin = typing.get_origin(hint)
+    args = typing.get_args(hint)
+    if origin in (typing.Union, types.UnionType):
+        inner = [a for a in args if a is not type(None)]
+        return _load(inner[0], value) if len(inner) == 1 else value
+    if origin is tuple:
+        item = args[0] if args else Any
+        return tuple(_load(item, v) for v in value)
+    if origin is dict:
+        vt = args[1] if len(args) == 2 else Any
+        return {k: _load(vt, v) for k, v in value.items()}
+    if isinstance(hint, type) and issubclass(hint, Record) and isinstance(value, dict):
+        return hint.from_dict(value)
+    return value
+
+
+# --------------------------------------------------------------------------------------------- ingest
+
+
+@dataclass(frozen=True, kw_only=True)
+class Dateline(Record):
+    """The dateline that opens a news report: ``DUBLIN, December 6 (Itar-Tass) —``.
+
+    ``date`` is ISO (``2012-12-06``) when the year is known, else ``--12-06`` (ISO 8601 without year).
+    """
+
+    place: str | None = None
+    date: str | None = None
+    agency: str | None = None
+    text: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Carrier(Record):
+    """One outlet/url that carried an article's content (the original or a republished copy)."""
+
+    source: str
+    url: str | None = None
+    outlet: str | None = None
+    title: str | None = None
+    published: str | None = None
+    relation: str = "original"  # original | exact | near
+    similarity: float = 1.0
+
+
+@dataclass(frozen=True, kw_only=True)
+class RawDocument(Record):
+    """An input unit before extraction: the bytes of one page, scrape, feed entry or JSONL record.
+
+    ``hints`` carries metadata that came with the unit rather than inside it (a feed entry's title and
+    date, a JSONL record's fields, the url a page was fetched from).
+    """
+
+    source: str
+    kind: str  # html | text | markdown
+    content: str
+    url: str | None = None
+    hints: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Article(Record):
+    """One news report with its metadata and clean body text (paragraphs separated by blank lines)."""
+
+    id: str
+    source: str
+    text: str
+    url: str | None = None
+    title: str | None = None
+    outlet: str | None = None
+    author: str | None = None
+    published: str | None = None
+    language: str | None = None
+    dateline: Dateline | None = None
+    description: str | None = None
+    kind: str = "text"
+    content_hash: str = ""
+    published_from: str | None = None  # where the date came from: metadata | url | text | dateline+weekday
+    carriers: tuple[Carrier, ...] = ()
+
+    def summary(self) -> dict[str, Any]:
+        """The fields ``rashomon extract`` prints."""
+        keys = ("source", "url", "title", "outlet", "author", "published", "language", "dateline", "text")
+        data = self.to_dict()
+        return {k: data[k] for k in keys}
+
+
+@dataclass(frozen=True, kw_only=True)
+class Failure(Record):
+    """An input that could not be read, with the reason, for the batch summary."""
+
+    source: str
+    reason: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class IngestOutcome(Record):
+    """What ingesting one article did to the store."""
+
+    source: str
+    status: str  # added | duplicate | republished | failed
+    article_id: str | None = None
+    reason: str | None = None

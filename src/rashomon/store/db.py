@@ -1,0 +1,287 @@
+"""Open, migrate, read and write the store. This module owns every transaction.
+
+SQLite by default (``./rashomon.db``); any SQLAlchemy URL works (``postgresql+psycopg://...``). The schema
+is created and upgraded by Alembic migrations when the store opens.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+from collections.abc import Iterable, Iterator
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy.engine import Connection, Engine
+
+from rashomon.errors import StoreError
+from rashomon.ingest import dedup
+from rashomon.records import Article, Carrier, Dateline, IngestOutcome
+from rashomon.settings import Settings
+from rashomon.store.schema import articles, carriers, inputs, minhash_bands
+
+logger = logging.getLogger(__name__)
+
+
+def database_url(db: str) -> str:
+    """A SQLAlchemy URL from ``--db``: a URL is kept, a path becomes ``sqlite:///path``."""
+    if "://" in db:
+        if db.startswith("postgres://"):
+            return "postgresql+psycopg://" + db.removeprefix("postgres://")
+        if db.startswith("postgresql://"):
+            return "postgresql+psycopg://" + db.removeprefix("postgresql://")
+        return db
+    return f"sqlite:///{Path(db).expanduser()}"
+
+
+def create_db_engine(db: str) -> Engine:
+    url = database_url(db)
+    try:
+        if url.startswith("sqlite"):
+            engine = sa.create_engine(url, connect_args={"timeout": 30})
+
+            @sa.event.listens_for(engine, "connect")
+            def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+                cursor = dbapi_conn.cursor()
+                cursor.execute("PRAGMA foreign_keys=ON")
+                cursor.execute("PRAGMA journal_mode=WAL")
+                cursor.execute("PRAGMA synchronous=NORMAL")
+                cursor.close()
+
+            return engine
+        return sa.create_engine(url, pool_pre_ping=True)
+    except (sa.exc.ArgumentError, ImportError) as exc:
+        raise StoreError(f"cannot open database {db!r}: {exc}") from exc
+
+
+def _alembic_config(connection: Connection) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(resources.files("rashomon.store") / "migrations"))
+    config.attributes["connection"] = connection
+    return config
+
+
+def migrate(engine: Engine) -> None:
+    """Bring the schema to the newest migration (creating it on an empty database)."""
+    try:
+        with engine.begin() as connection:
+            config = _alembic_config(connection)
+            head = ScriptDirectory.from_config(config).get_current_head()
+            current = MigrationContext.configure(connection).get_current_revision()
+            if current != head:
+                logger.info("migrating store from %s to %s", current, head)
+                command.upgrade(config, "head")
+    except sa.exc.OperationalError as exc:
+        raise StoreError(
+            f"cannot open or migrate the store at {engine.url.render_as_string(hide_password=True)}: "
+            f"{exc.orig}. Check --db / RASHOMON_DB and that the server is running."
+        ) from exc
+
+
+def input_key(source: str, content: str) -> str:
+    """Identity of one processed input: its name and a hash of its raw content."""
+    return hashlib.sha256(f"{source}\x00{content}".encode("utf-8", errors="replace")).hexdigest()
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+class Store:
+    """The article store. Open with ``Store.open(settings)``; every write is one transaction per batch."""
+
+    def __init__(self, engine: Engine, settings: Settings) -> None:
+        self.engine = engine
+        self.settings = settings
+
+    @classmethod
+    def open(cls, settings: Settings) -> Store:
+        engine = create_db_engine(settings.db)
+        migrate(engine)
+        return cls(engine, settings)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ------------------------------------------------------------------------------------- writes
+
+    def seen_inputs(self, keys: Iterable[str]) -> set[str]:
+        keys = list(keys)
+        if not keys:
+            return set()
+        with self.engine.connect() as conn:
+            rows = conn.execute(sa.select(inputs.c.input_key).where(inputs.c.input_key.in_(keys)))
+            return {r[0] for r in rows}
+
+    def add_articles(self, batch: list[tuple[str, Article]]) -> list[IngestOutcome]:
+        """Store a batch of (input key, article) in one transaction.
+
+        Each article is stored once: an exact copy (same content) or near copy (MinHash similarity
+        above the threshold) of a stored article only adds a carrier to it. Each article gets its own
+        savepoint, so one failing article does not undo the others; a crash undoes the whole batch,
+        never half an article.
+        """
+        outcomes: list[IngestOutcome] = []
+        with self.engine.begin() as conn:
+            for key, article in batch:
+                try:
+                    with conn.begin_nested():
+                        outcome = self._add_one(conn, key, article)
+                except sa.exc.IntegrityError as exc:
+                    logger.warning("could not store %s: %s", article.source, exc.orig)
+                    outcome = IngestOutcome(source=article.source, status="failed",
+                                            reason=f"store refused the article ({exc.orig})")
+                outcomes.append(outcome)
+        return outcomes
+
+    def _add_one(self, conn: Connection, key: str, article: Article) -> IngestOutcome:
+        if conn.execute(sa.select(inputs.c.status).where(inputs.c.input_key == key)).first():
+            return IngestOutcome(source=article.source, status="duplicate", reason="input already ingested")
+        locator = article.url or article.source
+        existing = conn.execute(
+            sa.select(articles.c.id).where(articles.c.content_hash == article.content_hash)
+        ).scalar()
+        if existing:
+            status = self._add_carrier(conn, existing, article, locator, "exact", 1.0)
+        else:
+            sig = dedup.signature(article.text, self.settings.minhash_permutations)
+            near_id, score = self._near_duplicate(conn, sig)
+            if near_id:
+                status = self._add_carrier(conn, near_id, article, locator, "near", score)
+                existing = near_id
+            else:
+                self._insert_article(conn, article, sig, locator)
+                existing, status = article.id, "added"
+        conn.execute(sa.insert(inputs).values(input_key=key, source=article.source, status=status,
+                                              article_id=existing, created_at=_now()))
+        return IngestOutcome(source=article.source, status=status, article_id=existing,
+                             reason=None if status == "added" else _reason(status))
+
+    def _near_duplicate(self, conn: Connection, sig: Any) -> tuple[str | None, float]:
+        keys = dedup.band_keys(sig, self.settings.near_duplicate_threshold)
+        candidates = conn.execute(
+            sa.select(sa.distinct(minhash_bands.c.article_id)).where(minhash_bands.c.band_key.in_(keys))
+        ).scalars().all()
+        best, best_score = None, 0.0
+        for candidate in candidates:
+            blob = conn.execute(sa.select(articles.c.minhash).where(articles.c.id == candidate)).scalar()
+            if blob is None:
+                continue
+            score = dedup.similarity(sig, dedup.from_bytes(blob))
+            if score >= self.settings.near_duplicate_threshold and score > best_score:
+                best, best_score = candidate, score
+        return best, best_score
+
+    def _add_carrier(self, conn: Connection, article_id: str, article: Article, locator: str, relation: str,
+                     score: float) -> str:
+        known = conn.execute(
+            sa.select(carriers.c.id).where(carriers.c.article_id == article_id, carriers.c.locator == locator)
+        ).first()
+        if known:
+            return "duplicate"
+        conn.execute(sa.insert(carriers).values(
+            article_id=article_id, locator=locator, source=article.source, url=article.url, outlet=article.outlet,
+            title=article.title, published=article.published, relation=relation, similarity=round(score, 4),
+            created_at=_now(),
+        ))
+        return "republished"
+
+    def _insert_article(self, conn: Connection, article: Article, sig: Any, locator: str) -> None:
+        dl = article.dateline or Dateline()
+        conn.execute(sa.insert(articles).values(
+            id=article.id, content_hash=article.content_hash, url=article.url, source=article.source,
+            title=article.title, outlet=article.outlet, author=article.author, published=article.published,
+            published_from=article.published_from, language=article.language, dateline_place=dl.place,
+            dateline_date=dl.date, dateline_agency=dl.agency, dateline_text=dl.text,
+            description=article.description, kind=article.kind, text=article.text,
+            minhash=dedup.to_bytes(sig), created_at=_now(),
+        ))
+        conn.execute(sa.insert(carriers).values(
+            article_id=article.id, locator=locator, source=article.source, url=article.url, outlet=article.outlet,
+            title=article.title, published=article.published, relation="original", similarity=1.0,
+            created_at=_now(),
+        ))
+        conn.execute(sa.insert(minhash_bands), [
+            {"band_key": k, "article_id": article.id}
+            for k in dedup.band_keys(sig, self.settings.near_duplicate_threshold)
+        ])
+
+    # -------------------------------------------------------------------------------------- reads
+
+    def count_articles(self) -> int:
+        with self.engine.connect() as conn:
+            return int(conn.execute(sa.select(sa.func.count()).select_from(articles)).scalar() or 0)
+
+    def iter_articles(self, *, outlet: str | None = None, limit: int | None = None, offset: int = 0,
+                      ids: Iterable[str] | None = None) -> Iterator[Article]:
+        """Stored articles, newest publication first (undated last), with their carriers."""
+        query = sa.select(articles).order_by(articles.c.published.desc().nulls_last(), articles.c.id)
+        if outlet:
+            query = query.where(sa.func.lower(articles.c.outlet) == outlet.lower())
+        if ids is not None:
+            query = query.where(articles.c.id.in_(list(ids)))
+        if limit is not None:
+            query = query.limit(limit)
+        if offset:
+            query = query.offset(offset)
+        with self.engine.connect() as conn:
+            rows = conn.execute(query).mappings().all()
+            carrier_rows = conn.execute(
+                sa.select(carriers).where(carriers.c.article_id.in_([r["id"] for r in rows])).order_by(carriers.c.id)
+            ).mappings().all()
+        by_article: dict[str, list[Carrier]] = {}
+        for c in carrier_rows:
+            by_article.setdefault(c["article_id"], []).append(Carrier(
+                source=c["source"], url=c["url"], outlet=c["outlet"], title=c["title"], published=c["published"],
+                relation=c["relation"], similarity=c["similarity"]))
+        for row in rows:
+            yield _article_from_row(row, tuple(by_article.get(row["id"], ())))
+
+    def get_article(self, ref: str) -> Article | None:
+        """An article by id, id prefix (at least 4 characters), url or source."""
+        with self.engine.connect() as conn:
+            found = conn.execute(sa.select(articles.c.id).where(articles.c.id == ref)).scalar()
+            if not found and len(ref) >= 4:
+                matches = conn.execute(
+                    sa.select(articles.c.id).where(articles.c.id.like(ref.replace("%", "") + "%")).limit(2)
+                ).scalars().all()
+                found = matches[0] if len(matches) == 1 else None
+            if not found:
+                found = conn.execute(
+                    sa.select(carriers.c.article_id).where(
+                        sa.or_(carriers.c.url == ref, carriers.c.source == ref, carriers.c.locator == ref)
+                    ).limit(1)
+                ).scalar()
+        if not found:
+            return None
+        return next(self.iter_articles(ids=[found]), None)
+
+
+def _reason(status: str) -> str:
+    return {"duplicate": "already stored", "republished": "copy of a stored article: carrier recorded"}.get(status, "")
+
+
+def _article_from_row(row: Any, carrier_list: tuple[Carrier, ...]) -> Article:
+    dateline = None
+    if row["dateline_place"] or row["dateline_agency"] or row["dateline_date"]:
+        dateline = Dateline(place=row["dateline_place"], date=row["dateline_date"], agency=row["dateline_agency"],
+                            text=row["dateline_text"])
+    return Article(
+        id=row["id"], source=row["source"], text=row["text"], url=row["url"], title=row["title"],
+        outlet=row["outlet"], author=row["author"], published=row["published"], language=row["language"],
+        dateline=dateline, description=row["description"], kind=row["kind"], content_hash=row["content_hash"],
+        published_from=row["published_from"], carriers=carrier_list,
+    )

@@ -1,0 +1,88 @@
+"""The store's schema in SQLAlchemy Core: one definition for SQLite and PostgreSQL.
+
+Alembic migrations under ``migrations/versions`` create and change these tables; this module is the
+schema the code reads and writes, and must match the head migration (tests check that it does).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Column,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+metadata = MetaData()
+
+articles = Table(
+    "articles",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("content_hash", String(64), nullable=False, unique=True),
+    Column("url", Text, index=True),
+    Column("source", Text, nullable=False),
+    Column("title", Text),
+    Column("outlet", Text, index=True),
+    Column("author", Text),
+    Column("published", String(40), index=True),
+    Column("published_from", String(40)),
+    Column("language", String(16)),
+    Column("dateline_place", Text),
+    Column("dateline_date", String(40)),
+    Column("dateline_agency", Text),
+    Column("dateline_text", Text),
+    Column("description", Text),
+    Column("kind", String(16), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("minhash", LargeBinary),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+# Every outlet/url that carried an article's content: the original, exact copies, near copies.
+carriers = Table(
+    "carriers",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("article_id", String(32), ForeignKey("articles.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("locator", Text, nullable=False),  # canonical url, else the source as given
+    Column("source", Text, nullable=False),
+    Column("url", Text),
+    Column("outlet", Text),
+    Column("title", Text),
+    Column("published", String(40)),
+    Column("relation", String(16), nullable=False),  # original | exact | near
+    Column("similarity", Float, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("article_id", "locator", name="uq_carriers_article_locator"),
+)
+
+# LSH band keys of each article's MinHash: near-duplicate candidates by equality lookup.
+minhash_bands = Table(
+    "minhash_bands",
+    metadata,
+    Column("band_key", String(48), primary_key=True),
+    Column("article_id", String(32), ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
+)
+
+# Inputs already processed (source + a hash of the raw content): reruns skip them, so an interrupted
+# ingest resumes where it stopped.
+inputs = Table(
+    "inputs",
+    metadata,
+    Column("input_key", String(64), primary_key=True),
+    Column("source", Text, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("article_id", String(32)),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+Index("ix_carriers_locator", carriers.c.locator)
