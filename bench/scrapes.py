@@ -33,7 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from metrics import load_scrapinghub
 
-DEFAULT_ROOT = Path("/work/shared/data/extraction/scrapinghub")
+DEFAULT_ROOT = Path(__file__).resolve().parents[2] / "shared" / "data" / "extraction" / "scrapinghub"
 
 _INVISIBLE_TAGS = ("script", "style", "noscript", "template", "svg", "iframe", "object", "embed", "canvas")
 _DISPLAY_NONE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)

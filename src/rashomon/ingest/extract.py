@@ -116,8 +116,10 @@ def extract_document(raw: RawDocument, settings: Settings) -> Article:
     if settings.language_detection and not language:
         language = detect_language(text)
 
+    text, dateline, lead_in = _split_lead(text, title)
+    if lead_in and not description:
+        description = lead_in
     first_paragraph = text.split("\n\n", 1)[0]
-    dateline = parse_dateline(first_paragraph)
     if dateline and dateline.date and dateline.date.startswith("--") and published:
         dateline = dateline.replace(date=published[:4] + dateline.date[1:])
     if not published and dateline and dateline.date:
@@ -132,6 +134,7 @@ def extract_document(raw: RawDocument, settings: Settings) -> Article:
         or (dateline.agency if dateline and dateline.agency else None)
         or outlet_for_url(url)
     )
+    author = _without_organisations(author, outlet, dateline)
     digest = content_hash(text)
     return Article(
         id=digest[:16],
@@ -175,3 +178,33 @@ def _date_from_dateline(dateline: Dateline, lead: str, text: str) -> tuple[str |
     first_sentence = re.split(r"(?<=[.!?])\s+", after, maxsplit=1)[0]
     year = infer_year(dateline.date, first_sentence, text)
     return (year, "dateline+weekday") if year else (None, None)
+
+
+def _without_organisations(author: str | None, outlet: str | None, dateline: Dateline | None) -> str | None:
+    """Bylines often append the agency or desk ("Jane Doe; Calder Business Wire"): keep the people."""
+    if not author:
+        return None
+    orgs = {_loose(x) for x in (outlet, dateline.agency if dateline else None) if x}
+    names = [n for n in author.split("; ") if _loose(n) not in orgs]
+    return "; ".join(names) or None
+
+
+def _loose(text: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", text.lower())
+
+
+def _split_lead(text: str, title: str | None) -> tuple[str, Dateline | None, str | None]:
+    """Drop a first paragraph that repeats the title; find the dateline in the first paragraphs.
+
+    A dateline opens the lead, so paragraphs before it (a standfirst, a caption) are not body: they are
+    returned as the lead-in.
+    """
+    paragraphs = text.split("\n\n")
+    if title and len(paragraphs) > 1 and _loose(paragraphs[0]) == _loose(title):
+        paragraphs = paragraphs[1:]
+    for i, paragraph in enumerate(paragraphs[:3]):
+        dateline = parse_dateline(paragraph)
+        if dateline:
+            lead_in = " ".join(paragraphs[:i]) or None
+            return "\n\n".join(paragraphs[i:]), dateline, lead_in
+    return "\n\n".join(paragraphs), None, None

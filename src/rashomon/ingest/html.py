@@ -14,9 +14,9 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-import lxml.html
 import trafilatura
 from lxml import etree
+from trafilatura.utils import load_html
 
 from rashomon.errors import BadInput, SkipArticle
 from rashomon.ingest.metadata import parse_date
@@ -50,13 +50,16 @@ class HtmlExtraction:
 
 
 def parse_html(html: str, source: str) -> Any:
-    """Parse HTML with lxml, refusing documents that hold no markup at all."""
+    """Parse HTML as trafilatura does (its tree is the one its extraction is tuned on), once per page.
+
+    Raises:
+        BadInput: no markup at all, or nothing lxml can parse.
+    """
     if "<" not in html[:5000]:
         raise BadInput(source, "not HTML: no markup found")
-    try:
-        tree = lxml.html.fromstring(html.encode("utf-8", errors="replace"))
-    except (etree.ParserError, ValueError) as exc:
-        raise BadInput(source, f"malformed HTML ({exc})") from exc
+    tree = load_html(html)
+    if tree is None:
+        raise BadInput(source, "malformed HTML: the parser recovered no document")
     return tree
 
 
@@ -69,28 +72,27 @@ def extract_html(html: str, *, source: str, url: str | None = None) -> HtmlExtra
     """
     tree = parse_html(html, source)
     meta = read_page_metadata(tree)
+    # Guesses only for what the page does not declare: trafilatura's metadata pass (and htmldate's
+    # extensive search) cost as much as the body extraction, so they run only when needed.
+    byline = None if meta.author else _visible_byline(tree)
+    published = None
+    if not meta.published:
+        from htmldate import find_date
+
+        found = find_date(tree, url=url or meta.url, extensive_search=True, original_date=True,
+                          outputformat="%Y-%m-%d")
+        published = parse_date(found) if found else None
     document = trafilatura.bare_extraction(
-        html,
+        tree,
         url=url or meta.url,
-        with_metadata=True,
+        with_metadata=False,
         include_comments=False,  # reader comments are not the report
         include_tables=True,
-        favor_precision=False,
         deduplicate=False,
-        date_extraction_params={"extensive_search": True, "original_date": True, "outputformat": "%Y-%m-%d"},
     )
     if document is None or not (document.text or "").strip():
         raise SkipArticle(source, "no article text found in the HTML page")
-    fallback = PageMetadata(
-        title=document.title,
-        site_name=document.sitename,
-        author=document.author,
-        published=parse_date(document.date) if document.date else None,
-        url=document.url,
-        description=document.description,
-        language=None,
-        source="trafilatura",
-    )
+    fallback = PageMetadata(author=byline, published=published, source="htmldate")
     return HtmlExtraction(text=_paragraphs(document.text), meta=meta, fallback=fallback)
 
 
@@ -101,6 +103,26 @@ def _paragraphs(text: str) -> str:
 
 
 # --------------------------------------------------------------------------------------- metadata
+
+_BYLINE_XPATH = etree.XPath(
+    '//*[@rel="author" or @itemprop="author"] | //*[self::span or self::div or self::p or self::a or self::address]'
+    '[contains(@class, "byline") or contains(@class, "author-name") or contains(@class, "author__name")]'
+)
+
+
+def _visible_byline(tree: Any) -> str | None:
+    """A byline the page shows but does not declare in its metadata."""
+    try:
+        nodes = _BYLINE_XPATH(tree)
+    except etree.XPathError:
+        return None
+    for node in nodes[:5]:
+        inner = node.xpath('.//*[@itemprop="name"]')
+        text = (inner[0] if inner else node).text_content()
+        text = re.sub(r"\s+", " ", text).strip()
+        if 3 <= len(text) <= 80 and not re.search(r"\d{4}|https?:", text):
+            return text
+    return None
 
 
 def read_page_metadata(tree: Any) -> PageMetadata:

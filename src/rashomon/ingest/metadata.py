@@ -293,21 +293,45 @@ def _loose(text: str) -> str:
 
 
 _AUTHOR_JUNK = re.compile(r"(https?://|@|\bwww\.|\d{3,}|\bfollow\b|\bemail\b)", re.IGNORECASE)
+_AUTHOR_PREFIX = re.compile(
+    r"^(?:(?:analysis|commentary|opinion|story|text|words|reporting|written|report|photos?|interview)\s+)?by:?\s+",
+    re.IGNORECASE,
+)
+# Parts of a byline that are not a person: roles, desks, outlets, agencies, credentials.
+_NOT_A_PERSON = re.compile(
+    r"\b(?:wire|news|agency|press|staff|desk|service|media|reporters?|correspondents?|bureau|newsroom|"
+    r"editors?|editor-at-large|writers?|columnist|contributors?|contributing|team|online|digital|times|post|"
+    r"herald|tribune|gazette|journal|business|magazine|daily|weekly|radio|tv|network|insider|blog|\.com)\b",
+    re.IGNORECASE,
+)
+_CREDENTIAL = re.compile(r"^(?:[A-Z]{1,4}|Ph\.?D\.?|M\.?D\.?|Jr\.?|Sr\.?)$")
 
 
 def clean_author(author: str | None, site_names: tuple[str | None, ...] = ()) -> str | None:
-    """A byline's names: "By Jane Doe and John Roe" -> "Jane Doe; John Roe"; junk and outlet names dropped."""
+    """The people of a byline: "By TOM ROE and Jane Doe, AP Writer" -> "Tom Roe; Jane Doe".
+
+    Roles, desks, outlet and agency names and credentials are dropped; a byline that names no person
+    ("Reuters", "BBC News") gives None.
+    """
     if not author:
         return None
     text = re.sub(r"\s+", " ", author).strip(" ,;|")
-    text = re.sub(r"^(?:written\s+)?by\s+", "", text, flags=re.IGNORECASE)
-    text = re.sub(r"\s*[|,]\s*(?:staff writer|reporter|correspondent|editor)\b.*$", "", text, flags=re.I)
-    names = [n.strip(" ,;") for n in re.split(r"\s*(?:;|\band\b|&|,)\s*", text) if n.strip(" ,;")]
+    text = _AUTHOR_PREFIX.sub("", text)
+    parts = [p.strip(" ,;|") for p in re.split(r"\s*(?:;|\||\band\b|&|,)\s*", text) if p.strip(" ,;|")]
     loose_sites = {_loose(s) for s in site_names if s}
-    kept = []
-    for name in names:
-        if _AUTHOR_JUNK.search(name) or len(name) > 60 or _loose(name) in loose_sites:
+    people: list[str] = []
+    for part in parts:
+        part = _AUTHOR_PREFIX.sub("", part)
+        if (
+            _AUTHOR_JUNK.search(part) or len(part) > 60 or _loose(part) in loose_sites or _CREDENTIAL.match(part)
+            or _NOT_A_PERSON.search(part) or is_known_agency(part) or not re.search(r"[A-Za-zÀ-ÿ]", part)
+            or any(is_known_agency(w) and w.isupper() for w in part.split())
+        ):
             continue
-        if name not in kept:
-            kept.append(name)
-    return "; ".join(kept) or None
+        if part.isupper():
+            part = " ".join(w.capitalize() if len(w) > 1 else w for w in part.split())
+        if part not in people:
+            people.append(part)
+    if any(len(p.split()) >= 2 for p in people):
+        people = [p for p in people if len(p.split()) >= 2]
+    return "; ".join(people) or None

@@ -44,7 +44,7 @@ _DATE_LABEL = re.compile(
     r"^\s*(?:published|posted|updated|last updated|modified|date|first published|created)\s*(?:on|at)?\s*:?\s*",
     re.IGNORECASE,
 )
-_RELATIVE_TIME = re.compile(r"^\s*(?:updated\s+)?\d+\s+(?:minutes?|hours?|days?)\s+ago\s*$", re.IGNORECASE)
+_RELATIVE_TIME = re.compile(r"^\s*(?:(?:updated|published|posted)\s+)?\d+\s+(?:minutes?|hours?|days?)\s+ago\s*$", re.IGNORECASE)
 _TIME_ONLY = re.compile(r"^\s*\d{1,2}:\d{2}(?:\s*[ap]\.?m\.?)?(?:\s+[A-Z]{2,4})?\s*$", re.IGNORECASE)
 
 # Photo credits and captions. A credit is short and starts or ends with a credit mark; a caption
@@ -110,8 +110,18 @@ _NAV_WORDS = {
     "es", "english", "русский", "subscribe", "log in", "sign in", "search", "newsletters", "archive",
 }
 _CRUMB_SEPARATOR = re.compile(r"\s(?:>|»|›|/|\||·|•)\s")
-_TERMINAL = re.compile(r"[.!?…:;]['\"”’»)\]]*$|[\"”’»]$")
+_TERMINAL = re.compile(r"[.!?…:;。！？]['\"”’»)\]」』]*$|[\"”’»」』]$")
 _WORD = re.compile(r"\w+(?:['’]\w+)?", re.UNICODE)
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+# Long paragraphs that are still page furniture: cookie and consent notices, subscription pitches,
+# browser and ad-blocker warnings. Two or more of these terms in one paragraph mark it.
+_BOILERPLATE_TERMS = re.compile(
+    r"\b(?:cookies?|consent|privacy (?:policy|settings|overview|notice)|gdpr|javascript|ad ?blockers?|"
+    r"your browser|newsletters?|subscri(?:be|ber|ption)s?|sign(?:ing)? up|log(?:ging)? in|terms (?:of|and) (?:use|service|conditions)|"
+    r"all rights reserved|copyright|opt[ -]out|third[- ]party|personal data|unsubscribe|inbox|"
+    r"this (?:web)?site uses)\b",
+    re.IGNORECASE,
+)
 _SENTENCE_END_QUOTE = re.compile(r"[.!?][\"”’»]?$")
 
 
@@ -314,8 +324,14 @@ def _add_block(blocks: list[_Block], group: list[str]) -> None:
         return
     blocks.append(
         _Block(index=len(blocks), raw=raw, text=text, heading=heading, list_item=list_item, link_share=link_share,
-               words=len(_WORD.findall(text)))
+               words=_size(text))
     )
+
+
+def _size(text: str) -> int:
+    """Length in words; scripts written without spaces count two characters a word."""
+    cjk = len(_CJK.findall(text))
+    return len(_WORD.findall(_CJK.sub(" ", text))) + cjk // 2 if cjk else len(_WORD.findall(text))
 
 
 # ----------------------------------------------------------------------------------- classification
@@ -326,14 +342,14 @@ def _classify(block: _Block, stopwords: frozenset[str]) -> None:
     words = _WORD.findall(text.lower())
     block.stop_share = sum(1 for w in words if w in stopwords) / len(words) if words and stopwords else 0.0
     low = text.lower().strip(" :.")
-    if not text or (block.link_share >= 0.6 and not _looks_quoted_prose(text)):
-        block.kind = "links"
-    elif _SECTION_BREAK.match(text) and block.words <= 8:
-        block.kind = "break"
-    elif _BYLINE.match(text) and block.words <= 12 and not _TERMINAL.search(text.rstrip("*")) or (
+    if _BYLINE.match(text) and block.words <= 12 and not _TERMINAL.search(text.rstrip("*")) or (
         _AUTHOR_FIELD.match(text) and block.words <= 12
     ):
         block.kind = "byline"
+    elif not text or (block.link_share >= 0.6 and not _looks_quoted_prose(text)):
+        block.kind = "links"
+    elif _SECTION_BREAK.match(text) and block.words <= 8:
+        block.kind = "break"
     elif _is_date_line(text):
         block.kind = "date"
     elif block.words <= 12 and (_FURNITURE.match(text) or _is_crumb(text, low)):
@@ -342,6 +358,8 @@ def _classify(block: _Block, stopwords: frozenset[str]) -> None:
         block.kind = "credit"
     elif block.words <= 60 and _CAPTION.search(text) and not _quote_heavy(text):
         block.kind = "caption"
+    elif block.words <= 150 and len(_BOILERPLATE_TERMS.findall(text)) >= 2:
+        block.kind = "furniture"
     elif block.heading:
         block.kind = "heading"
     elif block.list_item and block.words < 8:
@@ -394,7 +412,7 @@ def _is_prose(block: _Block, stopwords: frozenset[str]) -> bool:
         return False
     if block.words < 8:
         return False
-    if stopwords and block.stop_share < 0.2 and block.words < 40:
+    if stopwords and block.stop_share < 0.2 and block.words < 40 and not _CJK.search(block.text):
         return False
     return bool(_TERMINAL.search(block.text)) or block.words >= 15
 
@@ -421,12 +439,32 @@ def _block_score(block: _Block) -> float:
     return float(_SCORE[block.kind] or 0.0)
 
 
+_COMMENTS = re.compile(
+    r"^\s*(?:\d+\s+)?(?:comments?|responses?|replies|reader comments|leave a (?:comment|reply)|post a comment|"
+    r"add a comment|join the (?:conversation|discussion)|discussion|what do you think\??)(?:\s*\(\d+\))?\s*:?\s*$"
+    r"|\bon \w+ \d{1,2},? \d{4},? at \d{1,2}:\d{2}\s*(?:[ap]\.?m\.?)?\s*(?:said|says|wrote)\s*:?\s*$",
+    re.IGNORECASE,
+)
+
+
 def _body_span(blocks: list[_Block]) -> tuple[int, int]:
-    """The maximum-sum contiguous segment of block scores (Kadane), trimmed to start on prose."""
+    """The maximum-sum contiguous segment of block scores (Kadane), trimmed to start on prose.
+
+    Reader comments are never the report: once a comments heading or a "Name on <date> at <time> said:"
+    line has been seen after some prose, later blocks count against the body.
+    """
     best_sum, best = float("-inf"), (0, 0)
     current, start = 0.0, 0
+    seen_prose = 0
+    in_comments = False
     for i, block in enumerate(blocks):
         score = _block_score(block)
+        if block.kind == "prose":
+            seen_prose += block.words
+        if seen_prose >= 150 and block.words <= 15 and _COMMENTS.search(block.text):
+            in_comments = True
+        if in_comments:
+            score = min(score, -0.5)
         if current <= 0:
             current, start = score, i
         else:

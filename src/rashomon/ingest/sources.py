@@ -28,7 +28,13 @@ logger = logging.getLogger(__name__)
 
 _URL_RE = re.compile(r"^https?://", re.IGNORECASE)
 _GLOB_CHARS = re.compile(r"[*?\[]")
-_SKIP_NAMES = re.compile(r"^\.|~$|\.(?:py|pyc|db|sqlite|json|lock|png|jpe?g|gif|pdf|zip|css|js)$", re.IGNORECASE)
+# Inside folders, project files are not articles: dotfiles, backups, code, data, images and the usual
+# README/LICENSE documents. A file named explicitly is always read.
+_SKIP_NAMES = re.compile(
+    r"^\.|~$|\.(?:py|pyc|db|sqlite|json|lock|png|jpe?g|gif|pdf|zip|css|js|toml|ya?ml|cfg|ini)$"
+    r"|^(?:readme|license|licence|changelog|contributing|authors|notice|copying)(?:\.\w+)?$",
+    re.IGNORECASE,
+)
 _KIND_BY_SUFFIX = {
     ".html": "html", ".htm": "html", ".xhtml": "html", ".shtml": "html", ".php": "html", ".asp": "html",
     ".md": "markdown", ".markdown": "markdown", ".mdown": "markdown",
@@ -51,7 +57,7 @@ def expand_sources(sources: Iterable[str]) -> Iterator[str | Failure]:
             for root, dirs, files in os.walk(path):
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
                 for name in sorted(files):
-                    if not _SKIP_NAMES.search(name.removesuffix(".gz")) or _kind_from_name(name):
+                    if not _SKIP_NAMES.search(name.removesuffix(".gz")):
                         found = True
                         yield str(Path(root) / name)
             if not found:
