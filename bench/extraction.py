@@ -28,13 +28,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from baselines import raw_dump, trafilatura_on_dump
 from metrics import corpus_f1, load_scrapinghub
-from scrapes import DEFAULT_ROOT, to_markdown, to_text
-
 from rashomon.ingest import extract_document
 from rashomon.ingest.html import parse_html, read_page_metadata
 from rashomon.ingest.metadata import clean_author, clean_title, parse_date
 from rashomon.records import RawDocument
 from rashomon.settings import Settings
+from scrapes import DEFAULT_ROOT, to_markdown, to_text
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
@@ -42,7 +41,7 @@ RESULTS = Path(__file__).resolve().parent / "results"
 def _ours(settings: Settings, kind: str, content: str, url: str | None) -> str:
     try:
         return extract_document(RawDocument(source="bench", kind=kind, content=content, url=url), settings).text
-    except Exception:  # noqa: BLE001 - a page we fail on scores zero, as an empty extraction would
+    except Exception:
         return ""
 
 
@@ -104,9 +103,10 @@ def main(argv: list[str] | None = None) -> int:
     for page in pages:
         try:
             declared = read_page_metadata(parse_html(page.html, "bench"))
-            ours_article = extract_document(RawDocument(source="b", kind="html", content=page.html,
-                                                        url=page.url or None), settings)
-        except Exception:  # noqa: BLE001
+            ours_article = extract_document(
+                RawDocument(source="b", kind="html", content=page.html, url=page.url or None), settings
+            )
+        except Exception:
             continue
         bare = trafilatura.bare_extraction(page.html, url=page.url or None, with_metadata=True)
         # Bylines are compared as the people they name (roles, desks and "By" removed by the same
@@ -117,10 +117,16 @@ def main(argv: list[str] | None = None) -> int:
             "author": _norm(clean_author(declared.author)),
             "date": (declared.published or "")[:10],
         }
-        mine = {"title": _norm(ours_article.title), "author": _norm(ours_article.author),
-                "date": (ours_article.published or "")[:10]}
-        theirs = {"title": _norm(bare.title if bare else None), "author": _norm(clean_author(bare.author) if bare else None),
-                  "date": (parse_date(bare.date) or "")[:10] if bare and bare.date else ""}
+        mine = {
+            "title": _norm(ours_article.title),
+            "author": _norm(ours_article.author),
+            "date": (ours_article.published or "")[:10],
+        }
+        theirs = {
+            "title": _norm(bare.title if bare else None),
+            "author": _norm(clean_author(bare.author) if bare else None),
+            "date": (parse_date(bare.date) or "")[:10] if bare and bare.date else "",
+        }
         for field_name, value in truth.items():
             if not value:
                 continue
@@ -132,19 +138,27 @@ def main(argv: list[str] | None = None) -> int:
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "extraction.json").write_text(json.dumps(results, indent=2) + "\n")
     h = html_scores
-    print(f"HTML body F1 on {len(pages)} pages: rashomon {h['rashomon']['f1']:.3f} "
-          f"(P {h['rashomon']['precision']:.3f} R {h['rashomon']['recall']:.3f}) vs trafilatura "
-          f"{h['trafilatura']['f1']:.3f} (P {h['trafilatura']['precision']:.3f} R {h['trafilatura']['recall']:.3f})")
-    print(f"speed: rashomon {h['rashomon']['pages_per_s']:.1f} pages/s vs trafilatura "
-          f"{h['trafilatura']['pages_per_s']:.1f} pages/s (ratio {h['speed_ratio']:.2f}; overhead "
-          f"{(1 / h['speed_ratio'] - 1) * 100:.0f} %)")
+    print(
+        f"HTML body F1 on {len(pages)} pages: rashomon {h['rashomon']['f1']:.3f} "
+        f"(P {h['rashomon']['precision']:.3f} R {h['rashomon']['recall']:.3f}) vs trafilatura "
+        f"{h['trafilatura']['f1']:.3f} (P {h['trafilatura']['precision']:.3f} R {h['trafilatura']['recall']:.3f})"
+    )
+    print(
+        f"speed: rashomon {h['rashomon']['pages_per_s']:.1f} pages/s vs trafilatura "
+        f"{h['trafilatura']['pages_per_s']:.1f} pages/s (ratio {h['speed_ratio']:.2f}; overhead "
+        f"{(1 / h['speed_ratio'] - 1) * 100:.0f} %)"
+    )
     for kind, s in scrape_scores.items():
-        print(f"{kind} scrapes F1: rashomon {s['rashomon']['f1']:.3f} | trafilatura on dump "
-              f"{s['trafilatura_on_dump']['f1']:.3f} | raw dump {s['raw_dump']['f1']:.3f}")
+        print(
+            f"{kind} scrapes F1: rashomon {s['rashomon']['f1']:.3f} | trafilatura on dump "
+            f"{s['trafilatura_on_dump']['f1']:.3f} | raw dump {s['raw_dump']['f1']:.3f}"
+        )
     for field_name, c in meta_counts.items():
         if c["declared"]:
-            print(f"{field_name} exact where declared ({c['declared']} pages): rashomon "
-                  f"{c['rashomon'] / c['declared']:.3f} vs trafilatura {c['trafilatura'] / c['declared']:.3f}")
+            print(
+                f"{field_name} exact where declared ({c['declared']} pages): rashomon "
+                f"{c['rashomon'] / c['declared']:.3f} vs trafilatura {c['trafilatura'] / c['declared']:.3f}"
+            )
     return 0
 
 

@@ -224,19 +224,13 @@ def context(text: str, a: Attribution, before: int, after: int) -> str:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--data-dir", type=Path, default=DEFAULT_DATA)
-    ap.add_argument(
-        "--split", action="append", choices=["dev", "train"], help="split(s) to scan (default: dev)"
-    )
+    ap.add_argument("--split", action="append", choices=["dev", "train"], help="split(s) to scan (default: dev)")
     ap.add_argument("--format", choices=["text", "jsonl", "summary"], default="text")
     ap.add_argument("--before", type=int, default=1200, help="context chars before the source")
     ap.add_argument("--after", type=int, default=300, help="context chars after the source")
-    ap.add_argument(
-        "--kinds", default="pronoun,description", help="comma list of pronoun,relative,description"
-    )
+    ap.add_argument("--kinds", default="pronoun,description", help="comma list of pronoun,relative,description")
     ap.add_argument("--file", help="only this article (text file name or prefix)")
-    ap.add_argument(
-        "--check-gold", type=Path, help="verify a gold jsonl against the corpus (offsets/strings) and exit"
-    )
+    ap.add_argument("--check-gold", type=Path, help="verify a gold jsonl against the corpus (offsets/strings) and exit")
     args = ap.parse_args(argv)
 
     if not args.data_dir.is_dir():

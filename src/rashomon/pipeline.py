@@ -39,8 +39,11 @@ class IngestSummary:
 
     def to_dict(self) -> dict[str, object]:
         return {
-            "added": self.added, "duplicate": self.duplicate, "republished": self.republished,
-            "skipped": self.skipped, "failed": len(self.failures),
+            "added": self.added,
+            "duplicate": self.duplicate,
+            "republished": self.republished,
+            "skipped": self.skipped,
+            "failed": len(self.failures),
             "failures": [f.to_dict() for f in self.failures],
         }
 

@@ -151,3 +151,119 @@ class IngestOutcome(Record):
     status: str  # added | duplicate | republished | failed
     article_id: str | None = None
     reason: str | None = None
+
+
+# -------------------------------------------------------------------------------------------- analyse
+
+
+@dataclass(frozen=True, kw_only=True)
+class Mention(Record):
+    """One span of text that refers to an entity (character offsets into the article's text)."""
+
+    text: str
+    start: int
+    end: int
+    label: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class Entity(Record):
+    """A canonical actor, place or thing of one article: every mention of it, whatever the spelling.
+
+    ``key`` is the canonical key the cross-article canonicalisation matches on (normalised name; for
+    people, the surname-first form).
+    """
+
+    id: str
+    name: str
+    type: str
+    key: str
+    role: str | None = None
+    aliases: tuple[str, ...] = ()
+    mentions: tuple[Mention, ...] = ()
+    acronym: str | None = None
+    country: str | None = None  # for governments standing as speakers ("Moscow" -> Russia)
+
+    @property
+    def count(self) -> int:
+        return len(self.mentions)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Quote(Record):
+    """Who said what: a direct, indirect or mixed quotation with its resolved speaker.
+
+    ``speaker`` is the canonical name of the speaker entity (``speaker_id``); ``speaker_as_written`` is
+    the source span as the text gives it ("the diplomat", "he", "Moscow"). Offsets are characters in
+    the article's text.
+    """
+
+    id: str
+    text: str
+    kind: str  # direct | indirect | mixed
+    start: int
+    end: int
+    cue: str | None = None
+    cue_start: int | None = None
+    cue_end: int | None = None
+    speaker: str | None = None
+    speaker_id: str | None = None
+    speaker_as_written: str | None = None
+    speaker_start: int | None = None
+    speaker_end: int | None = None
+    speaker_type: str | None = None  # PERSON | ORG | GPE | NORP | anonymous
+    on_behalf_of: str | None = None  # "Moscow" when a spokesman's words are given as "Moscow believes"
+    paragraph: int = 0
+    resolution: str = ""  # how the speaker was found: name | surname | pronoun | role | continuation | ...
+
+
+@dataclass(frozen=True, kw_only=True)
+class DateMention(Record):
+    """A date expression with its normalised value (ISO date, ``YYYY-MM``, ``YYYY``, or a range a/b)."""
+
+    text: str
+    start: int
+    end: int
+    value: str | None = None
+    relative: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
+class Claim(Record):
+    """A statement of an article: a sentence (or the content of an attribution) with its voice.
+
+    ``voice`` is ``"outlet"`` for the outlet's own narration, else the canonical speaker name.
+    """
+
+    id: str
+    text: str
+    start: int
+    end: int
+    voice: str = "outlet"
+    speaker_id: str | None = None
+    quote_id: str | None = None
+    entities: tuple[str, ...] = ()
+    dates: tuple[DateMention, ...] = ()
+    numbers: tuple[str, ...] = ()
+    negated: bool = False
+    paragraph: int = 0
+
+
+@dataclass(frozen=True, kw_only=True)
+class Analysis(Record):
+    """Everything the analyse stage knows about one article."""
+
+    article_id: str
+    model: str
+    entities: tuple[Entity, ...] = ()
+    quotes: tuple[Quote, ...] = ()
+    claims: tuple[Claim, ...] = ()
+    dates: tuple[DateMention, ...] = ()
+    reference_date: str | None = None
+    tokens: int = 0
+
+
+@dataclass(frozen=True, kw_only=True)
+class AnalysedArticle(Record):
+    article: Article
+    analysis: Analysis

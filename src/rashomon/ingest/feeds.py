@@ -76,8 +76,9 @@ def read_feed(
             continue
         if body_html:
             # Only a summary and no way to fetch the page: keep the summary, marked as such.
-            yield RawDocument(source=name, kind="fragment", content=body_html, url=link,
-                              hints={**hints, "summary_only": "true"})
+            yield RawDocument(
+                source=name, kind="fragment", content=body_html, url=link, hints={**hints, "summary_only": "true"}
+            )
         else:
             yield Failure(source=name, reason="feed entry has neither content nor a fetchable link")
 

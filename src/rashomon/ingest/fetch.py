@@ -8,7 +8,6 @@ The second check closes the gap between checking a name and connecting to it (DN
 from __future__ import annotations
 
 import logging
-import socket
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,7 +15,7 @@ import httpcore
 import httpx
 
 from rashomon.errors import BadInput, BlockedAddress, TransientError
-from rashomon.ingest.netguard import Resolver, check_url, is_public_address, system_resolver
+from rashomon.ingest.netguard import AddressPolicy, Resolver, address_policy, check_url, system_resolver
 from rashomon.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -36,27 +35,30 @@ class Fetched:
 class _GuardedBackend(httpcore.SyncBackend):
     """Connects only to addresses that pass the guard, by connecting to the checked address itself."""
 
-    def __init__(self, allow_private: bool, resolver: Resolver) -> None:
-        self._allow_private = allow_private
+    def __init__(self, allowed: AddressPolicy, resolver: Resolver) -> None:
+        self._allowed = allowed
         self._resolver = resolver
 
     def connect_tcp(  # type: ignore[override]
-        self, host: str, port: int, timeout: float | None = None, local_address: str | None = None,
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
         socket_options: Any = None,
     ) -> httpcore.NetworkStream:
         try:
             addresses = list(self._resolver(host, port))
         except OSError as exc:
             raise httpcore.ConnectError(f"cannot resolve {host}: {exc}") from exc
-        if not self._allow_private:
-            addresses = [a for a in addresses if is_public_address(a)]
-            if not addresses:
-                raise httpcore.ConnectError(f"{host} resolves to no public address")
+        addresses = [a for a in addresses if self._allowed(a)]
+        if not addresses:
+            raise httpcore.ConnectError(f"{host} resolves to no public address")
         last: Exception | None = None
         for address in addresses:
             try:
                 return super().connect_tcp(address, port, timeout, local_address, socket_options)
-            except (httpcore.ConnectError, httpcore.ConnectTimeout, socket.error) as exc:
+            except (OSError, httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
                 last = exc
         raise httpcore.ConnectError(f"cannot connect to {host}: {last}")
 
@@ -64,17 +66,25 @@ class _GuardedBackend(httpcore.SyncBackend):
 class Fetcher:
     """A reusable HTTP client for articles and feeds. Use as a context manager."""
 
-    def __init__(self, settings: Settings, resolver: Resolver = system_resolver) -> None:
+    def __init__(
+        self, settings: Settings, resolver: Resolver = system_resolver, allowed: AddressPolicy | None = None
+    ) -> None:
         self.settings = settings
         self._resolver = resolver
+        self._allowed = allowed or address_policy(settings.allow_private_network)
         transport = httpx.HTTPTransport(retries=0)
-        transport._pool._network_backend = _GuardedBackend(settings.allow_private_network, resolver)
+        # httpx exposes no hook for the connection backend; the pool's attribute is the documented
+        # httpcore extension point (httpcore.ConnectionPool(network_backend=...)).
+        transport._pool._network_backend = _GuardedBackend(self._allowed, resolver)
         self._client = httpx.Client(
             transport=transport,
             follow_redirects=False,
             timeout=httpx.Timeout(settings.fetch_timeout, connect=min(10.0, settings.fetch_timeout)),
-            headers={"User-Agent": settings.user_agent, "Accept": "text/html,application/xhtml+xml,"
-                     "application/rss+xml,application/atom+xml,application/xml;q=0.9,*/*;q=0.5"},
+            headers={
+                "User-Agent": settings.user_agent,
+                "Accept": "text/html,application/xhtml+xml,"
+                "application/rss+xml,application/atom+xml,application/xml;q=0.9,*/*;q=0.5",
+            },
         )
 
     def __enter__(self) -> Fetcher:
@@ -96,7 +106,7 @@ class Fetcher:
         """
         current = url
         for _ in range(self.settings.fetch_max_redirects + 1):
-            check_url(current, allow_private=self.settings.allow_private_network, resolver=self._resolver)
+            check_url(current, resolver=self._resolver, allowed=self._allowed)
             response_or_next = self._get_once(url, current)
             if isinstance(response_or_next, Fetched):
                 return response_or_next

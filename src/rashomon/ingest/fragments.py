@@ -7,10 +7,49 @@ import re
 import lxml.html
 from lxml import etree
 
-_BLOCKS = {"p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "tr", "dd", "dt",
-           "section", "article", "figcaption", "br", "ul", "ol", "table"}
-_DROP = {"script", "style", "noscript", "template", "iframe", "object", "embed", "svg", "form", "button",
-         "figure", "img", "video", "audio", "picture", "source", "nav", "aside"}
+_BLOCKS = {
+    "p",
+    "div",
+    "li",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "blockquote",
+    "pre",
+    "tr",
+    "dd",
+    "dt",
+    "section",
+    "article",
+    "figcaption",
+    "br",
+    "ul",
+    "ol",
+    "table",
+}
+_DROP = {
+    "script",
+    "style",
+    "noscript",
+    "template",
+    "iframe",
+    "object",
+    "embed",
+    "svg",
+    "form",
+    "button",
+    "figure",
+    "img",
+    "video",
+    "audio",
+    "picture",
+    "source",
+    "nav",
+    "aside",
+}
 
 
 def fragment_text(fragment: str) -> str:

@@ -24,9 +24,22 @@ from rashomon.ingest.metadata import parse_date
 logger = logging.getLogger(__name__)
 
 _ARTICLE_TYPES = {
-    "newsarticle", "article", "reportagenewsarticle", "analysisnewsarticle", "opinionnewsarticle",
-    "backgroundnewsarticle", "blogposting", "liveblogposting", "report", "webpage", "scholarlyarticle",
-    "techarticle", "socialmediaposting", "reviewnewsarticle", "askpublicnewsarticle", "posting",
+    "newsarticle",
+    "article",
+    "reportagenewsarticle",
+    "analysisnewsarticle",
+    "opinionnewsarticle",
+    "backgroundnewsarticle",
+    "blogposting",
+    "liveblogposting",
+    "report",
+    "webpage",
+    "scholarlyarticle",
+    "techarticle",
+    "socialmediaposting",
+    "reviewnewsarticle",
+    "askpublicnewsarticle",
+    "posting",
 }
 
 
@@ -79,8 +92,7 @@ def extract_html(html: str, *, source: str, url: str | None = None) -> HtmlExtra
     if not meta.published:
         from htmldate import find_date
 
-        found = find_date(tree, url=url or meta.url, extensive_search=True, original_date=True,
-                          outputformat="%Y-%m-%d")
+        found = find_date(tree, url=url or meta.url, extensive_search=True, original_date=True, outputformat="%Y-%m-%d")
         published = parse_date(found) if found else None
     document = trafilatura.bare_extraction(
         tree,
@@ -149,9 +161,18 @@ def read_page_metadata(tree: Any) -> PageMetadata:
         (ld.get("datePublished"), "json-ld"),
         (metas.get("article:published_time"), "opengraph"),
         (metas.get("og:published_time") or metas.get("published_time"), "opengraph"),
-        (metas.get("pubdate") or metas.get("publishdate") or metas.get("publish-date")
-         or metas.get("date") or metas.get("dc.date.issued") or metas.get("dc.date")
-         or metas.get("dcterms.created") or metas.get("sailthru.date") or metas.get("parsely-pub-date"), "meta"),
+        (
+            metas.get("pubdate")
+            or metas.get("publishdate")
+            or metas.get("publish-date")
+            or metas.get("date")
+            or metas.get("dc.date.issued")
+            or metas.get("dc.date")
+            or metas.get("dcterms.created")
+            or metas.get("sailthru.date")
+            or metas.get("parsely-pub-date"),
+            "meta",
+        ),
         (ld.get("dateCreated"), "json-ld"),
     ):
         parsed = parse_date(value) if isinstance(value, str) else None
@@ -160,14 +181,14 @@ def read_page_metadata(tree: Any) -> PageMetadata:
             break
     return PageMetadata(
         title=_first_str(ld.get("headline"), metas.get("og:title"), metas.get("twitter:title"), html_title),
-        site_name=_first_str(_name_of(ld.get("publisher")), metas.get("og:site_name"),
-                             metas.get("application-name")),
+        site_name=_first_str(_name_of(ld.get("publisher")), metas.get("og:site_name"), metas.get("application-name")),
         author=_first_str(_authors(ld.get("author")), _meta_author(metas)),
         published=published,
         url=_first_str(ld.get("url") if isinstance(ld.get("url"), str) else None, canonical, metas.get("og:url")),
         description=_first_str(ld.get("description"), metas.get("og:description"), metas.get("description")),
-        language=_first_str(_lang(ld.get("inLanguage")), _lang(metas.get("og:locale")), html_lang,
-                            _lang(metas.get("content-language"))),
+        language=_first_str(
+            _lang(ld.get("inLanguage")), _lang(metas.get("og:locale")), html_lang, _lang(metas.get("content-language"))
+        ),
         source=date_source,
     )
 

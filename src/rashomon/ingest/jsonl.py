@@ -9,10 +9,26 @@ from rashomon.records import Failure, RawDocument
 from rashomon.settings import Settings
 
 _HINT_KEYS = ("title", "published", "author", "outlet", "url", "language")
-_ALIASES = {"date": "published", "published_at": "published", "publish_date": "published", "date_publish": "published",
-            "authors": "author", "byline": "author", "source": "outlet", "site_name": "outlet", "publisher": "outlet",
-            "sitename": "outlet", "headline": "title", "lang": "language", "link": "url", "body": "text",
-            "content": "text", "maintext": "text", "raw_html": "html", "page": "html"}
+_ALIASES = {
+    "date": "published",
+    "published_at": "published",
+    "publish_date": "published",
+    "date_publish": "published",
+    "authors": "author",
+    "byline": "author",
+    "source": "outlet",
+    "site_name": "outlet",
+    "publisher": "outlet",
+    "sitename": "outlet",
+    "headline": "title",
+    "lang": "language",
+    "link": "url",
+    "body": "text",
+    "content": "text",
+    "maintext": "text",
+    "raw_html": "html",
+    "page": "html",
+}
 
 
 def read_jsonl(text: str, source: str, settings: Settings) -> Iterator[RawDocument | Failure]:

@@ -29,12 +29,18 @@ DATE_PATTERN = (
     rf"|(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<m2>{_MONTH_RE})(?:,?\s+(?P<y2>\d{{4}}))?)"
 )
 _DATE_RE = re.compile(DATE_PATTERN, re.IGNORECASE)
-_ISO_RE = re.compile(r"(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})(?:[T ](?P<t>\d{2}:\d{2}(?::\d{2})?)"
-                     r"(?:\.\d+)?(?P<z>Z|[+-]\d{2}:?\d{2})?)?")
+_ISO_RE = re.compile(
+    r"(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})(?:[T ](?P<t>\d{2}:\d{2}(?::\d{2})?)"
+    r"(?:\.\d+)?(?P<z>Z|[+-]\d{2}:?\d{2})?)?"
+)
 _NUMERIC_DATE_RE = re.compile(r"(?P<a>\d{1,2})[./](?P<b>\d{1,2})[./](?P<y>\d{4})")
 
 # A dateline opens the first paragraph: PLACE[, Region][, Month Day[, Year]][ (Agency)| /Agency/] — text.
-_PLACE = r"(?P<place>[A-Z][A-Z.'’\-]+(?:\s+[A-Z][A-Z.'’\-]+){0,3}(?:,\s+[A-Z][A-Za-z.'’\-]+(?:\s+[A-Z][A-Za-z.'’\-]+)?)?)"
+# The region after the place is never a date: "BOSTON, Dec. 6 (AP) —" is place, date, agency.
+_PLACE = (
+    r"(?P<place>[A-Z][A-Z.'’\-]+(?:\s+[A-Z][A-Z.'’\-]+){0,3}"
+    rf"(?:,\s+(?!{_MONTH_RE}\s*\d)[A-Z][A-Za-z.'’\-]+(?:\s+[A-Z][A-Za-z.'’\-]+)?)?)"
+)
 _DATELINE_RE = re.compile(
     rf"^\s*{_PLACE}"
     rf"(?:,?\s+(?P<date>{DATE_PATTERN}))?\.?"
@@ -94,7 +100,7 @@ def canonical_url(url: str | None) -> str | None:
         return None
     url = url.strip()
     try:
-        normalised = courlan.normalize_url(url, strict=True)
+        normalised = courlan.normalize_url(url)
     except (ValueError, AttributeError):
         normalised = url
     parts = urlsplit(normalised)
@@ -279,8 +285,7 @@ def clean_title(title: str | None, site_names: tuple[str | None, ...] = ()) -> s
     parts = _TITLE_SEPARATORS.split(title)
     if len(parts) > 1:
         names = {_loose(n) for n in site_names if n}
-        if _loose(parts[-1]) in names or (len(parts[-1].split()) <= 4 and len(parts[0].split()) >= 4
-                                          and not names):
+        if _loose(parts[-1]) in names or (len(parts[-1].split()) <= 4 and len(parts[0].split()) >= 4 and not names):
             parts = parts[:-1]
         elif _loose(parts[0]) in names:
             parts = parts[1:]
@@ -323,8 +328,13 @@ def clean_author(author: str | None, site_names: tuple[str | None, ...] = ()) ->
     for part in parts:
         part = _AUTHOR_PREFIX.sub("", part)
         if (
-            _AUTHOR_JUNK.search(part) or len(part) > 60 or _loose(part) in loose_sites or _CREDENTIAL.match(part)
-            or _NOT_A_PERSON.search(part) or is_known_agency(part) or not re.search(r"[A-Za-zÀ-ÿ]", part)
+            _AUTHOR_JUNK.search(part)
+            or len(part) > 60
+            or _loose(part) in loose_sites
+            or _CREDENTIAL.match(part)
+            or _NOT_A_PERSON.search(part)
+            or is_known_agency(part)
+            or not re.search(r"[A-Za-zÀ-ÿ]", part)
             or any(is_known_agency(w) and w.isupper() for w in part.split())
         ):
             continue

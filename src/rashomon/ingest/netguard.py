@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 from rashomon.errors import BadInput, BlockedAddress
 
 Resolver = Callable[[str, int], Iterable[str]]
+AddressPolicy = Callable[[str], bool]  # address -> may we connect to it?
 ALLOWED_SCHEMES = ("http", "https")
 
 
@@ -48,8 +49,21 @@ def system_resolver(host: str, port: int) -> list[str]:
     return [str(info[4][0]) for info in infos]
 
 
-def check_url(url: str, *, allow_private: bool = False, resolver: Resolver = system_resolver) -> list[str]:
+def address_policy(allow_private: bool) -> AddressPolicy:
+    """The default policy: public addresses only, or anything when private networks are allowed."""
+    return (lambda _address: True) if allow_private else is_public_address
+
+
+def check_url(
+    url: str,
+    *,
+    allow_private: bool = False,
+    resolver: Resolver = system_resolver,
+    allowed: AddressPolicy | None = None,
+) -> list[str]:
     """Refuse a url whose scheme is not http(s) or whose host resolves to a non-public address.
+
+    ``allowed`` replaces the default policy (public addresses only, or all with ``allow_private``).
 
     Returns:
         The addresses the host resolved to.
@@ -74,14 +88,14 @@ def check_url(url: str, *, allow_private: bool = False, resolver: Resolver = sys
         raise BadInput(url, f"cannot resolve host {host!r} ({exc})") from exc
     if not addresses:
         raise BadInput(url, f"host {host!r} resolves to no address")
-    if not allow_private:
-        blocked = [a for a in addresses if not is_public_address(a)]
-        if blocked:
-            raise BlockedAddress(
-                url,
-                f"refusing to fetch: {host} resolves to non-public address {blocked[0]} "
-                "(use --allow-private-network to permit loopback and private networks)",
-            )
+    policy = allowed or address_policy(allow_private)
+    blocked = [a for a in addresses if not policy(a)]
+    if blocked:
+        raise BlockedAddress(
+            url,
+            f"refusing to fetch: {host} resolves to non-public address {blocked[0]} "
+            "(use --allow-private-network to permit loopback and private networks)",
+        )
     return addresses
 
 

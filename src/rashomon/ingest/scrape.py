@@ -44,7 +44,9 @@ _DATE_LABEL = re.compile(
     r"^\s*(?:published|posted|updated|last updated|modified|date|first published|created)\s*(?:on|at)?\s*:?\s*",
     re.IGNORECASE,
 )
-_RELATIVE_TIME = re.compile(r"^\s*(?:(?:updated|published|posted)\s+)?\d+\s+(?:minutes?|hours?|days?)\s+ago\s*$", re.IGNORECASE)
+_RELATIVE_TIME = re.compile(
+    r"^\s*(?:(?:updated|published|posted)\s+)?\d+\s+(?:minutes?|hours?|days?)\s+ago\s*$", re.IGNORECASE
+)
 _TIME_ONLY = re.compile(r"^\s*\d{1,2}:\d{2}(?:\s*[ap]\.?m\.?)?(?:\s+[A-Z]{2,4})?\s*$", re.IGNORECASE)
 
 # Photo credits and captions. A credit is short and starts or ends with a credit mark; a caption
@@ -60,7 +62,8 @@ _CREDIT_TAIL = re.compile(
     re.IGNORECASE,
 )
 _CAPTION = re.compile(
-    r"\b(?:pictured|\(pictured\)|photographed|seen (?:here|above|below|in this)|in this (?:file )?(?:photo|image|picture)|"
+    r"\b(?:pictured|\(pictured\)|photographed|seen (?:here|above|below|in this)|"
+    r"in this (?:file )?(?:photo|image|picture)|"
     r"file photo|(?:photo|image|picture) (?:shows|taken)|left,|right,|center,|centre,|\(l\)|\(r\)|"
     r"(?:^|\s)above:|(?:^|\s)top:|(?:^|\s)below:)",
     re.IGNORECASE,
@@ -92,7 +95,8 @@ _FURNITURE = re.compile(
 # Headings that open a block of links or teasers that is not the article.
 _SECTION_BREAK = re.compile(
     r"^\s*(?:related(?: (?:articles?|stories|news|content|posts|coverage|links|topics|reading))?|read more|"
-    r"more (?:from|on|about|stories|news|in)\b.*|recommended(?: for you| reading| stories)?|you (?:may|might) also like|"
+    r"more (?:from|on|about|stories|news|in)\b.*|recommended(?: for you| reading| stories)?|"
+    r"you (?:may|might) also like|"
     r"most (?:read|popular|viewed|shared)|trending(?: now| stories)?|see also|also read|further reading|"
     r"latest(?: news| stories)?|top stories|editor'?s picks?|popular|what to read next|up next|"
     r"comments?|discussion|join the (?:conversation|discussion)|sponsored(?: content| stories)?|"
@@ -101,13 +105,73 @@ _SECTION_BREAK = re.compile(
     re.IGNORECASE,
 )
 _NAV_WORDS = {
-    "home", "news", "all news", "latest", "world", "politics", "business", "economy", "sport", "sports",
-    "opinion", "culture", "science", "tech", "technology", "health", "lifestyle", "entertainment",
-    "video", "videos", "photos", "podcasts", "live", "local", "national", "international", "europe",
-    "uk", "us", "u.s.", "asia", "africa", "americas", "middle east", "russia", "weather", "travel", "markets",
-    "columns", "columnists", "editorial", "editorials", "analysis", "features", "feature", "interview",
-    "society", "in depth", "breaking news", "top news", "main", "menu", "sections", "more", "en", "ru", "de", "fr",
-    "es", "english", "русский", "subscribe", "log in", "sign in", "search", "newsletters", "archive",
+    "home",
+    "news",
+    "all news",
+    "latest",
+    "world",
+    "politics",
+    "business",
+    "economy",
+    "sport",
+    "sports",
+    "opinion",
+    "culture",
+    "science",
+    "tech",
+    "technology",
+    "health",
+    "lifestyle",
+    "entertainment",
+    "video",
+    "videos",
+    "photos",
+    "podcasts",
+    "live",
+    "local",
+    "national",
+    "international",
+    "europe",
+    "uk",
+    "us",
+    "u.s.",
+    "asia",
+    "africa",
+    "americas",
+    "middle east",
+    "russia",
+    "weather",
+    "travel",
+    "markets",
+    "columns",
+    "columnists",
+    "editorial",
+    "editorials",
+    "analysis",
+    "features",
+    "feature",
+    "interview",
+    "society",
+    "in depth",
+    "breaking news",
+    "top news",
+    "main",
+    "menu",
+    "sections",
+    "more",
+    "en",
+    "ru",
+    "de",
+    "fr",
+    "es",
+    "english",
+    "русский",
+    "subscribe",
+    "log in",
+    "sign in",
+    "search",
+    "newsletters",
+    "archive",
 }
 _CRUMB_SEPARATOR = re.compile(r"\s(?:>|»|›|/|\||·|•)\s")
 _TERMINAL = re.compile(r"[.!?…:;。！？]['\"”’»)\]」』]*$|[\"”’»」』]$")
@@ -117,7 +181,8 @@ _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-
 # browser and ad-blocker warnings. Two or more of these terms in one paragraph mark it.
 _BOILERPLATE_TERMS = re.compile(
     r"\b(?:cookies?|consent|privacy (?:policy|settings|overview|notice)|gdpr|javascript|ad ?blockers?|"
-    r"your browser|newsletters?|subscri(?:be|ber|ption)s?|sign(?:ing)? up|log(?:ging)? in|terms (?:of|and) (?:use|service|conditions)|"
+    r"your browser|newsletters?|subscri(?:be|ber|ption)s?|sign(?:ing)? up|log(?:ging)? in|"
+    r"terms (?:of|and) (?:use|service|conditions)|"
     r"all rights reserved|copyright|opt[ -]out|third[- ]party|personal data|unsubscribe|inbox|"
     r"this (?:web)?site uses)\b",
     re.IGNORECASE,
@@ -205,8 +270,10 @@ def _normalise(content: str) -> str:
 
 
 def _looks_markdown(text: str) -> bool:
-    signals = len(re.findall(r"^#{1,6}\s", text, re.M)) + len(_MD_LINK.findall(text)) + len(
-        re.findall(r"\*\*[^*]+\*\*", text)
+    signals = (
+        len(re.findall(r"^#{1,6}\s", text, re.M))
+        + len(_MD_LINK.findall(text))
+        + len(re.findall(r"\*\*[^*]+\*\*", text))
     )
     return signals >= 2
 
@@ -296,9 +363,9 @@ def _group_lines(lines: list[str]) -> list[list[str]]:
             or _LIST_ITEM.match(ln)
             or _HEADING.match(ln)
             or _HEADING.match(groups[-1][-1])
-            or _LIST_ITEM.match(groups[-1][-1]) and not ln.startswith((" ", "\t"))
-            or _TERMINAL.search(groups[-1][-1].strip()) is None and len(groups[-1][-1].strip()) < 60
-            or _TERMINAL.search(groups[-1][-1].strip()) is not None and len(groups[-1][-1].strip()) < 60
+            or (_LIST_ITEM.match(groups[-1][-1]) and not ln.startswith((" ", "\t")))
+            or (_TERMINAL.search(groups[-1][-1].strip()) is None and len(groups[-1][-1].strip()) < 60)
+            or (_TERMINAL.search(groups[-1][-1].strip()) is not None and len(groups[-1][-1].strip()) < 60)
             or len(ln.strip()) < 40
         )
         if starts_new:
@@ -323,8 +390,15 @@ def _add_block(blocks: list[_Block], group: list[str]) -> None:
     if not text and not link_share:
         return
     blocks.append(
-        _Block(index=len(blocks), raw=raw, text=text, heading=heading, list_item=list_item, link_share=link_share,
-               words=_size(text))
+        _Block(
+            index=len(blocks),
+            raw=raw,
+            text=text,
+            heading=heading,
+            list_item=list_item,
+            link_share=link_share,
+            words=_size(text),
+        )
     )
 
 
@@ -342,7 +416,7 @@ def _classify(block: _Block, stopwords: frozenset[str]) -> None:
     words = _WORD.findall(text.lower())
     block.stop_share = sum(1 for w in words if w in stopwords) / len(words) if words and stopwords else 0.0
     low = text.lower().strip(" :.")
-    if _BYLINE.match(text) and block.words <= 12 and not _TERMINAL.search(text.rstrip("*")) or (
+    if (_BYLINE.match(text) and block.words <= 12 and not _TERMINAL.search(text.rstrip("*"))) or (
         _AUTHOR_FIELD.match(text) and block.words <= 12
     ):
         block.kind = "byline"
@@ -391,7 +465,9 @@ def _is_date_line(text: str) -> bool:
         r"\b(?:\d{1,4}|[ap]\.?m\.?|[A-Z]{2,4}|GMT|UTC|at|on|am|pm|st|nd|rd|th|"
         r"jan\w*|feb\w*|mar\w*|apr\w*|may|jun\w*|jul\w*|aug\w*|sep\w*|oct\w*|nov\w*|dec\w*|"
         r"mon\w*|tue\w*|wed\w*|thu\w*|fri\w*|sat\w*|sun\w*)\b|[\W_]",
-        " ", stripped, flags=re.IGNORECASE,
+        " ",
+        stripped,
+        flags=re.IGNORECASE,
     )
     return len(leftover.split()) <= 1
 
@@ -424,8 +500,17 @@ def _is_prose(block: _Block, stopwords: frozenset[str]) -> bool:
 # "Comments") are near-barriers. Set on scrapes of the Article Extraction Benchmark pages
 # (bench/extraction --scrapes); rerun it after changing them.
 _SCORE = {
-    "prose": None, "short": 0.0, "heading": -1.0, "furniture": -6.0, "credit": -2.0, "caption": -3.0,
-    "links": -8.0, "crumb": -6.0, "break": -60.0, "date": -1.0, "byline": -1.0,
+    "prose": None,
+    "short": 0.0,
+    "heading": -1.0,
+    "furniture": -6.0,
+    "credit": -2.0,
+    "caption": -3.0,
+    "links": -8.0,
+    "crumb": -6.0,
+    "break": -60.0,
+    "date": -1.0,
+    "byline": -1.0,
 }
 
 
@@ -501,8 +586,11 @@ def _read_header(header: list[_Block], result: ScrapeResult, title_hint: str | N
         # The last top-level heading before the body: site names come first on whole-page dumps.
         result.title = [b for b in headings if b.heading == top][-1].text
     if not result.title:
-        plain = [b for b in candidates if 2 <= b.words <= 30 and not _TERMINAL.search(b.text.rstrip("”\"’"))
-                 and b.kind != "crumb"]
+        plain = [
+            b
+            for b in candidates
+            if 2 <= b.words <= 30 and not _TERMINAL.search(b.text.rstrip('”"’')) and b.kind != "crumb"
+        ]
         plain = plain or [b for b in candidates if 2 <= b.words <= 30]
         if plain:
             result.title = plain[0].text
@@ -554,7 +642,7 @@ def _drop_repeats(body: list[_Block], result: ScrapeResult) -> list[_Block]:
 
 def _trim_edges(body: list[_Block], result: ScrapeResult) -> list[_Block]:
     """Headings and unpunctuated short lines at the very end of the body are section furniture."""
-    while body and (body[-1].kind == "heading" or body[-1].kind == "short" and not _TERMINAL.search(body[-1].text)):
+    while body and (body[-1].kind == "heading" or (body[-1].kind == "short" and not _TERMINAL.search(body[-1].text))):
         result.removed.append((body[-1].kind, body[-1].text))
         body = body[:-1]
     while body and body[0].kind == "heading":
@@ -568,12 +656,7 @@ def _join_broken(body: list[_Block]) -> list[str]:
     paragraphs: list[str] = []
     for block in body:
         text = block.text
-        if (
-            paragraphs
-            and not block.heading
-            and text[:1].islower()
-            and not _TERMINAL.search(paragraphs[-1])
-        ):
+        if paragraphs and not block.heading and text[:1].islower() and not _TERMINAL.search(paragraphs[-1]):
             paragraphs[-1] = paragraphs[-1] + " " + text
         else:
             paragraphs.append(text)

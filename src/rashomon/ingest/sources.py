@@ -36,12 +36,26 @@ _SKIP_NAMES = re.compile(
     re.IGNORECASE,
 )
 _KIND_BY_SUFFIX = {
-    ".html": "html", ".htm": "html", ".xhtml": "html", ".shtml": "html", ".php": "html", ".asp": "html",
-    ".md": "markdown", ".markdown": "markdown", ".mdown": "markdown",
-    ".txt": "text", ".text": "text",
-    ".jsonl": "jsonl", ".ndjson": "jsonl", ".jl": "jsonl",
-    ".xml": "feed", ".rss": "feed", ".atom": "feed", ".rdf": "feed",
-    ".warc": "warc", ".arc": "warc",
+    ".html": "html",
+    ".htm": "html",
+    ".xhtml": "html",
+    ".shtml": "html",
+    ".php": "html",
+    ".asp": "html",
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".mdown": "markdown",
+    ".txt": "text",
+    ".text": "text",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".jl": "jsonl",
+    ".xml": "feed",
+    ".rss": "feed",
+    ".atom": "feed",
+    ".rdf": "feed",
+    ".warc": "warc",
+    ".arc": "warc",
 }
 
 
@@ -124,7 +138,7 @@ def _read_url(url: str, settings: Settings, fetcher: Fetcher | None) -> Iterator
         raise BadInput(url, "fetching urls is disabled")
     fetched = fetcher.fetch(url)
     text = decode_bytes(maybe_gunzip(fetched.content, url, settings.max_input_bytes), url, fetched.charset)
-    if "xml" in fetched.content_type and "html" not in fetched.content_type or looks_like_feed(text):
+    if ("xml" in fetched.content_type and "html" not in fetched.content_type) or looks_like_feed(text):
         yield from read_feed(text, url, settings, fetcher)
     else:
         yield RawDocument(source=url, kind="html", content=text, url=fetched.url)
@@ -138,7 +152,7 @@ def _read_file(path: str, settings: Settings, fetcher: Fetcher | None) -> Iterat
             with open(path, "rb") as stream:
                 yield from read_warc(stream, path, settings)
             return
-        if size > settings.max_input_bytes * (1 if not path.endswith(".gz") else 1):
+        if size > settings.max_input_bytes:
             raise BadInput(path, f"file of {size:,} bytes exceeds the {settings.max_input_bytes:,}-byte limit")
         with open(path, "rb") as handle:
             data = handle.read()

@@ -71,8 +71,11 @@ def main(
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log details to stderr.")] = False,
 ) -> None:
     """Rashomon: who reported what, who said what, and how the accounts differ."""
-    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, stream=sys.stderr,
-                        format="%(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING,
+        stream=sys.stderr,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
 
 
 def _settings(**overrides: Any) -> Settings:
@@ -152,16 +155,22 @@ def ingest_command(
 ) -> None:
     """Ingest SOURCES into the store: extract, deduplicate, store (idempotent and resumable)."""
     settings = _settings(db=db, allow_private_network=allow_private_network or None)
-    with _errors(), Store.open(settings) as store, _fetcher(settings, no_fetch) as fetcher:
-        with Progress(SpinnerColumn(), TextColumn("[bold]ingest[/]"), BarColumn(bar_width=None),
-                      TextColumn("{task.completed} inputs · {task.fields[last]}"), TimeElapsedColumn(),
-                      console=err, transient=True, disable=not err.is_terminal) as bar:
-            task = bar.add_task("ingest", total=None, last="")
+    with _errors(), Store.open(settings) as store, _fetcher(settings, no_fetch) as fetcher, Progress(
+        SpinnerColumn(),
+        TextColumn("[bold]ingest[/]"),
+        BarColumn(bar_width=None),
+        TextColumn("{task.completed} inputs · {task.fields[last]}"),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+        disable=not err.is_terminal,
+    ) as bar:
+        task = bar.add_task("ingest", total=None, last="")
 
-            def tick(source: str, status: str) -> None:
-                bar.update(task, advance=1, last=f"{status}: {source[-60:]}")
+        def tick(source: str, status: str) -> None:
+            bar.update(task, advance=1, last=f"{status}: {source[-60:]}")
 
-            summary = ingest(sources, settings, store, fetcher, progress=tick)
+        summary = ingest(sources, settings, store, fetcher, progress=tick)
     _report_failures(summary.failures)
     if fmt == Format.json:
         _print_json({"ingest": summary.to_dict()})
@@ -170,8 +179,11 @@ def ingest_command(
 
 
 def _print_summary(summary: IngestSummary) -> None:
-    parts = [f"[green]{summary.added} added[/]", f"{summary.republished} republished (carrier recorded)",
-             f"{summary.duplicate} duplicate"]
+    parts = [
+        f"[green]{summary.added} added[/]",
+        f"{summary.republished} republished (carrier recorded)",
+        f"{summary.duplicate} duplicate",
+    ]
     if summary.skipped:
         parts.append(f"{summary.skipped} already ingested")
     parts.append(f"[{'red' if summary.failures else 'dim'}]{len(summary.failures)} failed[/]")
@@ -213,8 +225,15 @@ def _article_table(articles: list[Article], *, with_source: bool) -> None:
     if not with_source:
         table.add_column("carried by", overflow="fold")
     for a in articles:
-        row = [a.source if with_source else a.id, a.published or "", a.outlet or "", a.title or "",
-               a.author or "", a.language or "", str(len(a.text.split()))]
+        row = [
+            a.source if with_source else a.id,
+            a.published or "",
+            a.outlet or "",
+            a.title or "",
+            a.author or "",
+            a.language or "",
+            str(len(a.text.split())),
+        ]
         if not with_source:
             row.append(", ".join(dict.fromkeys(c.outlet or c.source for c in a.carriers)))
         table.add_row(*row)

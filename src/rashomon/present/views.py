@@ -16,9 +16,13 @@ def print_article(console: Console, article: Article) -> None:
     meta.add_column()
     dateline = article.dateline
     for key, value in (
-        ("id", article.id), ("title", article.title), ("outlet", article.outlet), ("author", article.author),
+        ("id", article.id),
+        ("title", article.title),
+        ("outlet", article.outlet),
+        ("author", article.author),
         ("published", f"{article.published or ''}  ({article.published_from or 'unknown'})"),
-        ("url", article.url), ("language", article.language),
+        ("url", article.url),
+        ("language", article.language),
         ("dateline", f"{dateline.place or ''} · {dateline.date or ''} · {dateline.agency or ''}" if dateline else None),
         ("source", article.source),
     ):

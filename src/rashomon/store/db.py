@@ -142,8 +142,9 @@ class Store:
                         outcome = self._add_one(conn, key, article)
                 except sa.exc.IntegrityError as exc:
                     logger.warning("could not store %s: %s", article.source, exc.orig)
-                    outcome = IngestOutcome(source=article.source, status="failed",
-                                            reason=f"store refused the article ({exc.orig})")
+                    outcome = IngestOutcome(
+                        source=article.source, status="failed", reason=f"store refused the article ({exc.orig})"
+                    )
                 outcomes.append(outcome)
         return outcomes
 
@@ -165,16 +166,25 @@ class Store:
             else:
                 self._insert_article(conn, article, sig, locator)
                 existing, status = article.id, "added"
-        conn.execute(sa.insert(inputs).values(input_key=key, source=article.source, status=status,
-                                              article_id=existing, created_at=_now()))
-        return IngestOutcome(source=article.source, status=status, article_id=existing,
-                             reason=None if status == "added" else _reason(status))
+        conn.execute(
+            sa.insert(inputs).values(
+                input_key=key, source=article.source, status=status, article_id=existing, created_at=_now()
+            )
+        )
+        return IngestOutcome(
+            source=article.source,
+            status=status,
+            article_id=existing,
+            reason=None if status == "added" else _reason(status),
+        )
 
     def _near_duplicate(self, conn: Connection, sig: Any) -> tuple[str | None, float]:
         keys = dedup.band_keys(sig, self.settings.near_duplicate_threshold)
-        candidates = conn.execute(
-            sa.select(sa.distinct(minhash_bands.c.article_id)).where(minhash_bands.c.band_key.in_(keys))
-        ).scalars().all()
+        candidates = (
+            conn.execute(sa.select(sa.distinct(minhash_bands.c.article_id)).where(minhash_bands.c.band_key.in_(keys)))
+            .scalars()
+            .all()
+        )
         best, best_score = None, 0.0
         for candidate in candidates:
             blob = conn.execute(sa.select(articles.c.minhash).where(articles.c.id == candidate)).scalar()
@@ -185,39 +195,76 @@ class Store:
                 best, best_score = candidate, score
         return best, best_score
 
-    def _add_carrier(self, conn: Connection, article_id: str, article: Article, locator: str, relation: str,
-                     score: float) -> str:
+    def _add_carrier(
+        self, conn: Connection, article_id: str, article: Article, locator: str, relation: str, score: float
+    ) -> str:
         known = conn.execute(
             sa.select(carriers.c.id).where(carriers.c.article_id == article_id, carriers.c.locator == locator)
         ).first()
         if known:
             return "duplicate"
-        conn.execute(sa.insert(carriers).values(
-            article_id=article_id, locator=locator, source=article.source, url=article.url, outlet=article.outlet,
-            title=article.title, published=article.published, relation=relation, similarity=round(score, 4),
-            created_at=_now(),
-        ))
+        conn.execute(
+            sa.insert(carriers).values(
+                article_id=article_id,
+                locator=locator,
+                source=article.source,
+                url=article.url,
+                outlet=article.outlet,
+                title=article.title,
+                published=article.published,
+                relation=relation,
+                similarity=round(score, 4),
+                created_at=_now(),
+            )
+        )
         return "republished"
 
     def _insert_article(self, conn: Connection, article: Article, sig: Any, locator: str) -> None:
         dl = article.dateline or Dateline()
-        conn.execute(sa.insert(articles).values(
-            id=article.id, content_hash=article.content_hash, url=article.url, source=article.source,
-            title=article.title, outlet=article.outlet, author=article.author, published=article.published,
-            published_from=article.published_from, language=article.language, dateline_place=dl.place,
-            dateline_date=dl.date, dateline_agency=dl.agency, dateline_text=dl.text,
-            description=article.description, kind=article.kind, text=article.text,
-            minhash=dedup.to_bytes(sig), created_at=_now(),
-        ))
-        conn.execute(sa.insert(carriers).values(
-            article_id=article.id, locator=locator, source=article.source, url=article.url, outlet=article.outlet,
-            title=article.title, published=article.published, relation="original", similarity=1.0,
-            created_at=_now(),
-        ))
-        conn.execute(sa.insert(minhash_bands), [
-            {"band_key": k, "article_id": article.id}
-            for k in dedup.band_keys(sig, self.settings.near_duplicate_threshold)
-        ])
+        conn.execute(
+            sa.insert(articles).values(
+                id=article.id,
+                content_hash=article.content_hash,
+                url=article.url,
+                source=article.source,
+                title=article.title,
+                outlet=article.outlet,
+                author=article.author,
+                published=article.published,
+                published_from=article.published_from,
+                language=article.language,
+                dateline_place=dl.place,
+                dateline_date=dl.date,
+                dateline_agency=dl.agency,
+                dateline_text=dl.text,
+                description=article.description,
+                kind=article.kind,
+                text=article.text,
+                minhash=dedup.to_bytes(sig),
+                created_at=_now(),
+            )
+        )
+        conn.execute(
+            sa.insert(carriers).values(
+                article_id=article.id,
+                locator=locator,
+                source=article.source,
+                url=article.url,
+                outlet=article.outlet,
+                title=article.title,
+                published=article.published,
+                relation="original",
+                similarity=1.0,
+                created_at=_now(),
+            )
+        )
+        conn.execute(
+            sa.insert(minhash_bands),
+            [
+                {"band_key": k, "article_id": article.id}
+                for k in dedup.band_keys(sig, self.settings.near_duplicate_threshold)
+            ],
+        )
 
     # -------------------------------------------------------------------------------------- reads
 
@@ -225,8 +272,9 @@ class Store:
         with self.engine.connect() as conn:
             return int(conn.execute(sa.select(sa.func.count()).select_from(articles)).scalar() or 0)
 
-    def iter_articles(self, *, outlet: str | None = None, limit: int | None = None, offset: int = 0,
-                      ids: Iterable[str] | None = None) -> Iterator[Article]:
+    def iter_articles(
+        self, *, outlet: str | None = None, limit: int | None = None, offset: int = 0, ids: Iterable[str] | None = None
+    ) -> Iterator[Article]:
         """Stored articles, newest publication first (undated last), with their carriers."""
         query = sa.select(articles).order_by(articles.c.published.desc().nulls_last(), articles.c.id)
         if outlet:
@@ -239,14 +287,28 @@ class Store:
             query = query.offset(offset)
         with self.engine.connect() as conn:
             rows = conn.execute(query).mappings().all()
-            carrier_rows = conn.execute(
-                sa.select(carriers).where(carriers.c.article_id.in_([r["id"] for r in rows])).order_by(carriers.c.id)
-            ).mappings().all()
+            carrier_rows = (
+                conn.execute(
+                    sa.select(carriers)
+                    .where(carriers.c.article_id.in_([r["id"] for r in rows]))
+                    .order_by(carriers.c.id)
+                )
+                .mappings()
+                .all()
+            )
         by_article: dict[str, list[Carrier]] = {}
         for c in carrier_rows:
-            by_article.setdefault(c["article_id"], []).append(Carrier(
-                source=c["source"], url=c["url"], outlet=c["outlet"], title=c["title"], published=c["published"],
-                relation=c["relation"], similarity=c["similarity"]))
+            by_article.setdefault(c["article_id"], []).append(
+                Carrier(
+                    source=c["source"],
+                    url=c["url"],
+                    outlet=c["outlet"],
+                    title=c["title"],
+                    published=c["published"],
+                    relation=c["relation"],
+                    similarity=c["similarity"],
+                )
+            )
         for row in rows:
             yield _article_from_row(row, tuple(by_article.get(row["id"], ())))
 
@@ -255,15 +317,19 @@ class Store:
         with self.engine.connect() as conn:
             found = conn.execute(sa.select(articles.c.id).where(articles.c.id == ref)).scalar()
             if not found and len(ref) >= 4:
-                matches = conn.execute(
-                    sa.select(articles.c.id).where(articles.c.id.like(ref.replace("%", "") + "%")).limit(2)
-                ).scalars().all()
+                matches = (
+                    conn.execute(
+                        sa.select(articles.c.id).where(articles.c.id.like(ref.replace("%", "") + "%")).limit(2)
+                    )
+                    .scalars()
+                    .all()
+                )
                 found = matches[0] if len(matches) == 1 else None
             if not found:
                 found = conn.execute(
-                    sa.select(carriers.c.article_id).where(
-                        sa.or_(carriers.c.url == ref, carriers.c.source == ref, carriers.c.locator == ref)
-                    ).limit(1)
+                    sa.select(carriers.c.article_id)
+                    .where(sa.or_(carriers.c.url == ref, carriers.c.source == ref, carriers.c.locator == ref))
+                    .limit(1)
                 ).scalar()
         if not found:
             return None
@@ -277,11 +343,26 @@ def _reason(status: str) -> str:
 def _article_from_row(row: Any, carrier_list: tuple[Carrier, ...]) -> Article:
     dateline = None
     if row["dateline_place"] or row["dateline_agency"] or row["dateline_date"]:
-        dateline = Dateline(place=row["dateline_place"], date=row["dateline_date"], agency=row["dateline_agency"],
-                            text=row["dateline_text"])
+        dateline = Dateline(
+            place=row["dateline_place"],
+            date=row["dateline_date"],
+            agency=row["dateline_agency"],
+            text=row["dateline_text"],
+        )
     return Article(
-        id=row["id"], source=row["source"], text=row["text"], url=row["url"], title=row["title"],
-        outlet=row["outlet"], author=row["author"], published=row["published"], language=row["language"],
-        dateline=dateline, description=row["description"], kind=row["kind"], content_hash=row["content_hash"],
-        published_from=row["published_from"], carriers=carrier_list,
+        id=row["id"],
+        source=row["source"],
+        text=row["text"],
+        url=row["url"],
+        title=row["title"],
+        outlet=row["outlet"],
+        author=row["author"],
+        published=row["published"],
+        language=row["language"],
+        dateline=dateline,
+        description=row["description"],
+        kind=row["kind"],
+        content_hash=row["content_hash"],
+        published_from=row["published_from"],
+        carriers=carrier_list,
     )

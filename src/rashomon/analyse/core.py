@@ -1,0 +1,159 @@
+"""The analyse stage: Article -> Analysis, one spaCy Doc per article.
+
+Fields read from Article: ``id``, ``text`` (paragraphs separated by blank lines), ``published``,
+``dateline``. Fields assigned in Analysis: ``entities``, ``quotes``, ``claims``, ``dates``,
+``reference_date``, ``tokens``, ``model``.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Iterator
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from rashomon.analyse.claims import build_claims
+from rashomon.analyse.dates import find_dates, reference_date
+from rashomon.analyse.entities import EntityIndex, extract_entities
+from rashomon.analyse.nlp import load_model, model_name
+from rashomon.analyse.quotes import RawQuote, find_attributions, find_mark_spans, join_quotes, paragraph_spans
+from rashomon.analyse.speakers import SpeakerResolver
+from rashomon.records import AnalysedArticle, Analysis, Article, Mention, Quote
+from rashomon.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+PARAGRAPHS = "rashomon_paragraphs"
+
+
+@Language.component(PARAGRAPHS)
+def paragraph_boundaries(doc: Doc) -> Doc:
+    """A sentence never crosses a paragraph break (a blank line in the article text)."""
+    for token in doc[1:]:
+        previous = doc[token.i - 1]
+        if (previous.is_space and "\n" in previous.text) or "\n" in previous.whitespace_:
+            token.is_sent_start = True
+    return doc
+
+
+def prepare(nlp: Language) -> Language:
+    if PARAGRAPHS not in nlp.pipe_names and "parser" in nlp.pipe_names:
+        nlp.add_pipe(PARAGRAPHS, before="parser")
+    return nlp
+
+
+def _dateline_end(article: Article) -> int:
+    dateline = article.dateline
+    if dateline and dateline.text and article.text.startswith(dateline.text):
+        return len(dateline.text)
+    return 0
+
+
+def analyse_doc(doc: Doc, article: Article, model: str) -> Analysis:
+    """Entities, quotes with speakers, dates and claims of one parsed article."""
+    skip = _dateline_end(article)
+    paragraphs = paragraph_spans(doc.text)
+    index = extract_entities(doc, skip_before=skip)
+    marks = find_mark_spans(doc.text, paragraphs)
+    attributions = find_attributions(doc, paragraphs)
+    raw = join_quotes(doc, marks, attributions, paragraphs)
+    quotes, role_mentions = resolve_quotes(doc, index, raw, paragraphs)
+    entities = tuple(
+        e.replace(mentions=tuple(sorted((*e.mentions, *role_mentions.get(e.id, ())), key=lambda m: m.start)))
+        if e.id in role_mentions else e
+        for e in index.entities
+    )
+    ref = reference_date(article.published, article.dateline.date if article.dateline else None)
+    dates = find_dates(doc, ref, skip_before=skip)
+    claims = build_claims(doc, index, quotes, dates, paragraphs, skip_before=skip)
+    return Analysis(
+        article_id=article.id, model=model, entities=entities, quotes=tuple(quotes), claims=tuple(claims),
+        dates=tuple(dates), reference_date=ref.isoformat() if ref else None, tokens=len(doc),
+    )
+
+
+def resolve_quotes(
+    doc: Doc, index: EntityIndex, raw: list[RawQuote], paragraphs: list[tuple[int, int]]
+) -> tuple[list[Quote], dict[str, list[Mention]]]:
+    """Quotes with speakers, in text order, and the role-noun mentions ("the minister") found on the way."""
+    resolver = SpeakerResolver(doc, index, paragraphs)
+    quotes: list[Quote] = []
+    role_mentions: dict[str, list[Mention]] = {}
+    for number, item in enumerate(raw, 1):
+        att = item.attribution
+        previous = resolver.state.last_quote
+        paragraph_start = paragraphs[item.paragraph][0] if item.paragraph < len(paragraphs) else 0
+        if item.follows_previous:
+            at_start = item.start - paragraph_start <= 2
+            if previous is not None and previous.speaker and (
+                previous.paragraph == item.paragraph or (previous.paragraph == item.paragraph - 1 and at_start)
+            ):
+                quote = Quote(
+                    id=f"q{number}", text=doc.text[item.start : item.end].strip(), kind=item.kind, start=item.start,
+                    end=item.end, speaker=previous.speaker, speaker_id=previous.speaker_id,
+                    speaker_as_written=previous.speaker_as_written, speaker_type=previous.speaker_type,
+                    on_behalf_of=previous.on_behalf_of, paragraph=item.paragraph, resolution="continuation",
+                )
+            else:
+                following = _next_attributed(raw, item)
+                resolved = resolver.resolve(following) if following is not None else None
+                quote = Quote(
+                    id=f"q{number}", text=doc.text[item.start : item.end].strip(), kind=item.kind, start=item.start,
+                    end=item.end, paragraph=item.paragraph,
+                    speaker=resolved.name if resolved else None,
+                    speaker_id=resolved.entity.id if resolved and resolved.entity else None,
+                    speaker_as_written=resolved.as_written if resolved else None,
+                    speaker_type=resolved.type if resolved else None,
+                    resolution="next-attribution" if resolved and resolved.name else "unattributed",
+                )
+            quotes.append(quote)
+            resolver.record(quote, item.start)
+            continue
+        resolved = resolver.resolve(item)
+        if item.kind in ("direct", "mixed"):
+            resolved = resolver.government_voice(resolved, att.cue[0] if att else item.start)
+        quote = Quote(
+            id=f"q{number}", text=doc.text[item.start : item.end].strip(), kind=item.kind, start=item.start,
+            end=item.end, cue=att.cue_text if att else None, cue_start=att.cue[0] if att else None,
+            cue_end=att.cue[1] if att else None, speaker=resolved.name,
+            speaker_id=resolved.entity.id if resolved.entity else None, speaker_as_written=resolved.as_written,
+            speaker_start=resolved.span[0] if resolved.span else None,
+            speaker_end=resolved.span[1] if resolved.span else None, speaker_type=resolved.type,
+            on_behalf_of=resolved.on_behalf_of, paragraph=item.paragraph, resolution=resolved.how,
+        )
+        if resolved.how in ("role", "relative:role") and resolved.entity is not None and resolved.span:
+            role_mentions.setdefault(resolved.entity.id, []).append(
+                Mention(text=resolved.as_written or "", start=resolved.span[0], end=resolved.span[1], label="ROLE")
+            )
+        quotes.append(quote)
+        resolver.record(quote, att.cue[0] if att else item.start)
+    return quotes, role_mentions
+
+
+def _next_attributed(raw: list[RawQuote], item: RawQuote) -> RawQuote | None:
+    """For a quote that opens a paragraph with no attribution: the next attributed quote in that paragraph."""
+    for other in raw:
+        if other.start > item.start and other.paragraph == item.paragraph and other.attribution is not None:
+            return other
+    return None
+
+
+def analyse_articles(
+    articles: Iterable[Article],
+    settings: Settings,
+    *,
+    nlp: Language | None = None,
+    n_process: int = 1,
+    batch_size: int = 16,
+) -> Iterator[AnalysedArticle]:
+    """Analyse articles in batches with ``nlp.pipe`` (``n_process`` > 1 parses on several cores)."""
+    nlp = prepare(nlp or load_model(settings.model))
+    name = model_name(nlp)
+    pairs = ((a.text, a) for a in articles)
+    for doc, article in nlp.pipe(pairs, as_tuples=True, batch_size=batch_size, n_process=n_process):
+        yield AnalysedArticle(article=article, analysis=analyse_doc(doc, article, name))
+
+
+def analyse_article(article: Article, settings: Settings, nlp: Language | None = None) -> Analysis:
+    return next(analyse_articles([article], settings, nlp=nlp)).analysis

@@ -1,0 +1,335 @@
+"""Speaker resolution: from the source as written ("he", "the diplomat", "Moscow") to a canonical actor.
+
+Coreference comes from the parse and the article's own structure, read in text order:
+names and surnames map to entities; pronouns go to the most recent compatible speaker or subject
+(gender from first names and from earlier pronouns); role nouns ("the spokesman", "the minister",
+"the diplomat") go to the person whose title fits, preferring the one who spoke last; "who said"
+goes to the noun the clause modifies; indefinite sources ("a source in the delegation") stay
+anonymous; a capital or seat of government ("Moscow believes that “...”") given as the source of
+words in quote marks is the voice of the official who has been speaking for that government, kept
+as ``on_behalf_of``; a quote with no attribution of its own continues the previous quote's speaker.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Token
+
+from rashomon.analyse.entities import EntityIndex, normalise_name
+from rashomon.analyse.lexicons import country_index, role_nouns, role_words, seats_of_government
+from rashomon.analyse.quotes import RawQuote
+from rashomon.records import Entity, Mention, Quote
+
+_MALE = {"he", "him", "his", "himself"}
+_FEMALE = {"she", "her", "hers", "herself"}
+_PLURAL = {"they", "them", "their", "themselves"}
+_NEUTER = {"it", "its", "itself"}
+_FIRST_PERSON = {"i", "we", "me", "us", "my", "our"}
+_ANONYMOUS_HEADS = {
+    "source", "sources", "official", "officials", "people", "person", "analyst", "analysts", "expert", "experts",
+    "observer", "observers", "critic", "critics", "resident", "residents", "witness", "witnesses", "aide", "aides",
+    "insider", "insiders", "diplomats", "member", "members", "someone", "others", "spokesperson", "spokesman",
+    "spokeswoman", "lawmaker", "lawmakers", "activist", "activists", "economist", "economists", "investor",
+    "investors", "voter", "voters", "supporter", "supporters", "opponent", "opponents", "report", "reports",
+    "poll", "polls", "survey", "study", "statement", "document", "documents", "transcript", "media",
+}
+# Offices whose staff are diplomats: a spokesman "of the Foreign Ministry" is "the diplomat".
+_DIPLOMATIC_OFFICES = ("foreign ministry", "foreign office", "state department", "embassy", "foreign affairs",
+                       "ministry of foreign", "consulate", "foreign minister", "secretary of state")
+_WINDOW_PARAGRAPHS = 4
+
+
+@dataclass
+class _State:
+    """What has been said and who has been mentioned so far, in text order."""
+
+    speakers: list[tuple[int, str, int]] = field(default_factory=list)  # (char, entity id, paragraph)
+    subjects: list[tuple[int, str, int]] = field(default_factory=list)
+    genders: dict[str, str] = field(default_factory=dict)
+    last_quote: Quote | None = None
+
+
+@dataclass
+class Resolved:
+    entity: Entity | None
+    name: str | None
+    as_written: str | None
+    span: tuple[int, int] | None
+    how: str
+    type: str | None
+    on_behalf_of: str | None = None
+
+
+class SpeakerResolver:
+    """Resolves quote sources of one article in text order; also links role nouns to people."""
+
+    def __init__(self, doc: Doc, index: EntityIndex, paragraphs: list[tuple[int, int]]) -> None:
+        self.doc = doc
+        self.index = index
+        self.paragraphs = paragraphs
+        self.state = _State(genders=dict(index.genders))
+        self._subject_events = self._collect_subjects()
+        self.role_mentions: dict[str, list[Mention]] = {}
+
+    # ------------------------------------------------------------------------------------ helpers
+
+    def paragraph_of(self, char: int) -> int:
+        n = 0
+        for i, (start, _) in enumerate(self.paragraphs):
+            if start <= char:
+                n = i
+        return n
+
+    def _collect_subjects(self) -> list[tuple[int, str, int]]:
+        events = []
+        for token in self.doc:
+            if token.dep_ in ("nsubj", "nsubjpass"):
+                entity = self.index.entity_at(token.i)
+                if entity is not None and entity.type == "PERSON":
+                    events.append((token.idx, entity.id, self.paragraph_of(token.idx)))
+        return events
+
+    def _person_mentions_before(self, char: int, window: int = _WINDOW_PARAGRAPHS) -> list[tuple[int, Entity]]:
+        paragraph = self.paragraph_of(char)
+        found = []
+        for entity in self.index.entities:
+            if entity.type != "PERSON":
+                continue
+            for mention in entity.mentions:
+                if mention.start < char and paragraph - self.paragraph_of(mention.start) <= window:
+                    found.append((mention.start, entity))
+        return sorted(found, key=lambda x: x[0])
+
+    def _gender_ok(self, entity_id: str, wanted: str | None) -> bool | None:
+        """True/False when the entity's gender is known, None when unknown."""
+        if wanted is None:
+            return True
+        gender = self.state.genders.get(entity_id)
+        if gender is None:
+            return None
+        return gender == wanted
+
+    # --------------------------------------------------------------------------------- resolution
+
+    def resolve(self, quote: RawQuote) -> Resolved:
+        att = quote.attribution
+        if att is None:
+            return Resolved(None, None, None, None, "unattributed", None)
+        if att.relative_to is not None:
+            found = self._resolve_token(att.relative_to, att.cue[0])
+            if found.entity is not None or found.name:
+                found.how = f"relative:{found.how}"
+                if att.source is None:
+                    found.span = _token_span(att.relative_to)
+                    found.as_written = self.doc.text[found.span[0]:found.span[1]]
+                return found
+        if att.source_token is None:
+            return Resolved(None, None, None, None, "no-source", None)
+        return self._resolve_token(att.source_token, att.cue[0], att.source)
+
+    def _resolve_token(self, token: Token, position: int, span: tuple[int, int] | None = None) -> Resolved:
+        span = span or _token_span(token)
+        as_written = self.doc.text[span[0] : span[1]]
+        lower = token.lower_
+        # 1. A name: the entity at the head, or a person named inside the phrase.
+        entity = self.index.entity_at(token.i)
+        if entity is None:
+            entity = self._entity_in_phrase(token)
+        if entity is not None:
+            return Resolved(entity, entity.name, as_written, span, "name", entity.type)
+        # 2. Pronouns.
+        if token.pos_ == "PRON" or lower in _MALE | _FEMALE | _PLURAL | _NEUTER:
+            return self._resolve_pronoun(lower, position, as_written, span)
+        # 3. Indefinite and anonymous sources.
+        determiners = {c.lower_ for c in token.children if c.dep_ == "det"}
+        head = token.lemma_.lower()
+        if (determiners & {"a", "an", "some", "several", "many", "one", "two", "three", "no", "few", "other"}
+                or (not determiners and token.tag_ in ("NNS",))) and (token.lower_ in _ANONYMOUS_HEADS
+                                                                      or head in _ANONYMOUS_HEADS):
+            return Resolved(None, as_written, as_written, span, "anonymous", "anonymous")
+        # 4. Role nouns: "the diplomat", "the RF Foreign Ministry spokesman".
+        phrase = self._phrase_words(token)
+        if lower in role_words() or head in role_words() or " ".join(phrase[-2:]) in role_nouns():
+            found = self._resolve_role(token, phrase, position)
+            if found is not None:
+                return Resolved(found, found.name, as_written, span, "role", found.type)
+        # 5. Institutions and capitals given by a common noun: "the ministry", "the Kremlin".
+        org = self._resolve_institution(token, position)
+        if org is not None:
+            return Resolved(org, org.name, as_written, span, "institution", org.type)
+        return Resolved(None, as_written, as_written, span, "as-written", None)
+
+    def _entity_in_phrase(self, token: Token) -> Entity | None:
+        """A person named by compound or apposition: "spokesman Alexander Lukashevich", "Lukashevich, the spokesman"."""
+        for child in token.children:
+            if child.dep_ in ("compound", "appos", "flat", "nmod") and child.i != token.i:
+                entity = self.index.entity_at(child.i)
+                if entity is not None and entity.type == "PERSON":
+                    return entity
+        if token.dep_ == "appos":
+            entity = self.index.entity_at(token.head.i)
+            if entity is not None:
+                return entity
+        return None
+
+    def _phrase_words(self, token: Token) -> list[str]:
+        words = [t.lower_ for t in token.subtree if t.i <= token.i and t.dep_ not in ("det", "poss", "punct", "case")]
+        return words
+
+    def _resolve_pronoun(self, pronoun: str, position: int, as_written: str, span: tuple[int, int]) -> Resolved:
+        if pronoun in _FIRST_PERSON:
+            return Resolved(None, as_written, as_written, span, "first-person", None)
+        wanted = "m" if pronoun in _MALE else "f" if pronoun in _FEMALE else None
+        if pronoun in _PLURAL | _NEUTER:
+            org = self._recent_organisation(position)
+            if org is not None:
+                return Resolved(org, org.name, as_written, span, "pronoun", org.type)
+            if pronoun in _NEUTER:
+                return Resolved(None, as_written, as_written, span, "pronoun-unresolved", None)
+        paragraph = self.paragraph_of(position)
+        candidates: list[tuple[int, str, int]] = []  # (char, entity id, priority)
+        for char, eid, para in self.state.speakers:
+            if char < position and paragraph - para <= _WINDOW_PARAGRAPHS:
+                candidates.append((char, eid, 2))
+        for char, eid, para in self._subject_events:
+            if char < position and paragraph - para <= _WINDOW_PARAGRAPHS:
+                candidates.append((char, eid, 1))
+        for char, entity in self._person_mentions_before(position):
+            candidates.append((char, entity.id, 0))
+        best: tuple[int, int, str] | None = None
+        fallback: tuple[int, int, str] | None = None
+        for char, eid, priority in candidates:
+            ok = self._gender_ok(eid, wanted)
+            # Recency first; a speaker or a subject beats a mere mention in the same sentence span.
+            rank = (char + priority * 40, priority)
+            if ok is True and (best is None or rank > best[:2]):
+                best = (*rank, eid)
+            elif ok is None and (fallback is None or rank > fallback[:2]):
+                fallback = (*rank, eid)
+        chosen = best or fallback
+        if chosen is None:
+            return Resolved(None, as_written, as_written, span, "pronoun-unresolved", None)
+        entity = self.index.by_id[chosen[2]]
+        if wanted and chosen is fallback:
+            self.state.genders[entity.id] = wanted
+        return Resolved(entity, entity.name, as_written, span, "pronoun", entity.type)
+
+    def _recent_organisation(self, position: int) -> Entity | None:
+        paragraph = self.paragraph_of(position)
+        best = None
+        for entity in self.index.entities:
+            if entity.type not in ("ORG", "GPE", "NORP"):
+                continue
+            for mention in entity.mentions:
+                if mention.start < position and paragraph - self.paragraph_of(mention.start) <= 1:
+                    if best is None or mention.start > best[0]:
+                        best = (mention.start, entity)
+        for char, eid, para in self.state.speakers:
+            entity = self.index.by_id.get(eid)
+            if entity is not None and entity.type in ("ORG", "GPE") and char < position and paragraph - para <= 2:
+                if best is None or char > best[0]:
+                    best = (char, entity)
+        return best[1] if best else None
+
+    def _resolve_role(self, token: Token, phrase: list[str], position: int) -> Entity | None:
+        head = token.lemma_.lower() if token.lemma_.lower() in role_words() else token.lower_
+        modifiers = {_affiliation(w) for w in phrase[:-1]}
+        paragraph = self.paragraph_of(position)
+        scored = []
+        speakers = {eid: char for char, eid, para in self.state.speakers if paragraph - para <= 2}
+        for char, entity in self._person_mentions_before(position, window=99):
+            role = (entity.role or "").lower()
+            if not role:
+                continue
+            nouns = _role_terms(role)
+            if head not in nouns:
+                continue
+            role_tokens = {_affiliation(w) for w in re.findall(r"[\w-]+", role)}
+            score = 2.0 + len(modifiers & role_tokens) + (1.5 if entity.id in speakers else 0.0)
+            scored.append((score, speakers.get(entity.id, char), entity))
+        if not scored:
+            return None
+        scored.sort(key=lambda x: (x[0], x[1]))
+        return scored[-1][2]
+
+    def _resolve_institution(self, token: Token, position: int) -> Entity | None:
+        head = token.lower_
+        if head in ("it", "they"):
+            return None
+        text = " ".join(t.text for t in token.subtree if t.i <= token.i)
+        seat = seats_of_government().get(normalise_name(text)) or seats_of_government().get(head)
+        for entity in sorted(self.index.entities, key=lambda e: -max((m.start for m in e.mentions), default=0)):
+            if entity.type not in ("ORG", "GPE", "NORP", "FAC"):
+                continue
+            if any(m.start < position for m in entity.mentions):
+                words = set(normalise_name(entity.name).split())
+                if head in words or normalise_name(token.lemma_) in words:
+                    return entity
+                if seat is not None and entity.country == seat.name:
+                    return entity
+        return None
+
+    # ------------------------------------------------------------------------------------- voices
+
+    def government_voice(self, resolved: Resolved, position: int) -> Resolved:
+        """Words in quote marks given as a capital's ("Moscow believes that “...”"): the official who has
+        been speaking for that government in this or the previous paragraphs said them."""
+        if resolved.entity is None or resolved.entity.type not in ("GPE", "ORG", "NORP"):
+            return resolved
+        country = seats_of_government().get(normalise_name(resolved.entity.name)) or country_index().get(
+            normalise_name(resolved.entity.name)
+        )
+        if country is None:
+            return resolved
+        paragraph = self.paragraph_of(position)
+        for char, eid, para in reversed(self.state.speakers):
+            if char >= position or paragraph - para > 2:
+                continue
+            person = self.index.by_id.get(eid)
+            if person is None or person.type != "PERSON":
+                continue
+            if _affiliated(person, country.name):
+                return Resolved(person, person.name, resolved.as_written, resolved.span, "government-voice",
+                                person.type, on_behalf_of=resolved.entity.name)
+        return resolved
+
+    def record(self, quote: Quote, position: int) -> None:
+        if quote.speaker_id and quote.speaker_type in ("PERSON", "ORG", "GPE", "NORP"):
+            self.state.speakers.append((position, quote.speaker_id, self.paragraph_of(position)))
+        self.state.last_quote = quote
+
+
+def _token_span(token: Token) -> tuple[int, int]:
+    return token.idx, token.idx + len(token.text)
+
+
+def _affiliation(word: str) -> str:
+    """Country words to one form, so that "RF" and "Russian" and "Russia" compare equal."""
+    country = country_index().get(word.lower())
+    return f"country:{country.name.lower()}" if country else word.lower()
+
+
+def _affiliated(person: Entity, country: str) -> bool:
+    role = (person.role or "").lower()
+    return any(_affiliation(w) == f"country:{country.lower()}" for w in re.findall(r"[\w-]+", role))
+
+
+def _role_terms(role: str) -> set[str]:
+    """Every noun a text may use to refer back to the holder of ``role``: its role nouns and hypernyms."""
+    terms: set[str] = set()
+    table = role_nouns()
+    words = re.findall(r"[\w-]+", role)
+    for size in (3, 2, 1):
+        for i in range(len(words) - size + 1):
+            phrase = " ".join(words[i : i + size])
+            entry = table.get(phrase)
+            if entry is not None:
+                terms.add(phrase)
+                terms.add(phrase.split()[-1])
+                terms.update(entry.hypernyms)
+                terms.update(h.split()[-1] for h in entry.hypernyms)
+    if any(office in role for office in _DIPLOMATIC_OFFICES):
+        terms.update({"diplomat", "official"})
+    return terms
