@@ -87,6 +87,14 @@ def decode_bytes(data: bytes, source: str, declared: str | None = None) -> str:
     multibyte = sum(1 for b in data if b >= 0xC0)
     if multibyte and bad <= max(3, len(text) // 2000) and bad * 4 < multibyte:
         return text
+    high = sum(1 for b in data if b >= 0x80)
+    if high and high < 0.05 * len(data):
+        # Mostly ASCII with a few accented letters: Western European text (cp1252) is by far the likeliest;
+        # charset detectors guess Baltic or Central European code pages on so little evidence.
+        try:
+            return data.decode("cp1252")
+        except UnicodeDecodeError:
+            pass
     best = from_bytes(data).best()
     if best is None:
         raise BadInput(source, "undecodable bytes: no text encoding fits (binary data?)")

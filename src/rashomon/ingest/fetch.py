@@ -106,7 +106,13 @@ class Fetcher:
         """
         current = url
         for _ in range(self.settings.fetch_max_redirects + 1):
-            check_url(current, resolver=self._resolver, allowed=self._allowed)
+            try:
+                check_url(current, resolver=self._resolver, allowed=self._allowed)
+            except BadInput as exc:
+                if current == url:
+                    raise
+                # Name the input, as every other fetch error does, and say where the redirect led.
+                raise type(exc)(url, f"redirect to {current} refused: {exc.reason}") from exc
             response_or_next = self._get_once(url, current)
             if isinstance(response_or_next, Fetched):
                 return response_or_next

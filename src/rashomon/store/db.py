@@ -49,11 +49,19 @@ def create_db_engine(db: str) -> Engine:
 
             @sa.event.listens_for(engine, "connect")
             def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+                # pysqlite starts transactions itself, lazily, and a SAVEPOINT outside one commits on
+                # RELEASE: a batch would not be one transaction. Let SQLAlchemy emit BEGIN instead
+                # (the SQLAlchemy documentation's recipe for pysqlite savepoints).
+                dbapi_conn.isolation_level = None
                 cursor = dbapi_conn.cursor()
                 cursor.execute("PRAGMA foreign_keys=ON")
                 cursor.execute("PRAGMA journal_mode=WAL")
                 cursor.execute("PRAGMA synchronous=NORMAL")
                 cursor.close()
+
+            @sa.event.listens_for(engine, "begin")
+            def _sqlite_begin(conn: Connection) -> None:
+                conn.exec_driver_sql("BEGIN")
 
             return engine
         return sa.create_engine(url, pool_pre_ping=True)
@@ -181,7 +189,7 @@ class Store:
     def _near_duplicate(self, conn: Connection, sig: Any) -> tuple[str | None, float]:
         keys = dedup.band_keys(sig, self.settings.near_duplicate_threshold)
         candidates = (
-            conn.execute(sa.select(sa.distinct(minhash_bands.c.article_id)).where(minhash_bands.c.band_key.in_(keys)))
+            conn.execute(sa.select(minhash_bands.c.article_id).distinct().where(minhash_bands.c.band_key.in_(keys)))
             .scalars()
             .all()
         )

@@ -1,0 +1,208 @@
+"""The ``rashomon`` command line, through Typer's CliRunner: stdout carries results only (one JSON object
+with ``--format json``), stderr carries progress, summaries and failures; exit codes follow the policy."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import typer.main
+from typer.testing import CliRunner
+
+from rashomon import __version__
+from rashomon.present.cli import app
+
+CONTRACT = {"source", "url", "title", "outlet", "author", "published", "language", "dateline", "text"}
+ARTICLE = (
+    "The ferry between Keldmouth and Caster will sail twice as often while the Sarne bridge is closed for "
+    "repairs, the operator announced on Wednesday after talks with the regional roads office.\n\n"
+    "Extra crews have been hired for the morning and evening rush, and the last ferry of the day will leave "
+    "Caster at midnight instead of ten o'clock in the evening, the operator said.\n"
+)
+
+
+@pytest.fixture
+def runner(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
+    monkeypatch.chdir(tmp_path)  # the default store (./rashomon.db) lands in the test's folder
+    return CliRunner()
+
+
+@pytest.fixture
+def good_file(tmp_path: Path) -> Path:
+    path = tmp_path / "ferry.txt"
+    path.write_text(ARTICLE, encoding="utf-8")
+    return path
+
+
+def _commands() -> list[str]:
+    return sorted(typer.main.get_command(app).commands)  # type: ignore[attr-defined]
+
+
+def test_cli_version(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["--version"])
+    assert result.exit_code == 0
+    assert result.stdout.strip() == f"rashomon {__version__}"
+
+
+def test_cli_commands_present() -> None:
+    assert {"extract", "ingest", "list", "show"} <= set(_commands())
+
+
+@pytest.mark.parametrize("command", [None, *_commands()])
+def test_cli_every_command_has_help(runner: CliRunner, command: str | None) -> None:
+    args = [command, "--help"] if command else ["--help"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert "Usage" in result.stdout
+    if command:
+        assert command in result.stdout
+
+
+def test_cli_extract_json_is_one_object_with_contract_fields(runner: CliRunner, examples_dir: Path) -> None:
+    result = runner.invoke(app, ["extract", str(examples_dir), "--format", "json"])
+    assert result.exit_code == 0, result.stderr
+    payload = json.loads(result.stdout)  # the whole of stdout is one JSON document
+    assert list(payload) == ["articles"]
+    articles = payload["articles"]
+    assert len(articles) == 10
+    for article in articles:
+        assert set(article) == CONTRACT
+        assert article["text"] and article["source"]
+    by_source = {Path(a["source"]).name: a for a in articles if not a["source"].startswith("http")}
+    mna = by_source["mna-lisk-flood.txt"]
+    assert mna["dateline"]["place"] == "Lisk"
+    assert mna["published"] == "2025-03-14"
+    assert "10 extracted, 0 failed" in result.stderr
+
+
+def test_cli_extract_failures_on_stderr_exit_zero_when_some_succeed(
+    runner: CliRunner, good_file: Path, tmp_path: Path
+) -> None:
+    missing = tmp_path / "missing.txt"
+    result = runner.invoke(app, ["extract", str(good_file), str(missing), "--format", "json"])
+    assert result.exit_code == 0
+    payload = json.loads(result.stdout)
+    assert [a["source"] for a in payload["articles"]] == [str(good_file)]
+    assert "missing.txt" in result.stderr and "no such file" in result.stderr
+    assert "missing.txt" not in result.stdout
+
+
+def test_cli_extract_exit_one_when_nothing_succeeds(runner: CliRunner, tmp_path: Path) -> None:
+    result = runner.invoke(app, ["extract", str(tmp_path / "missing.txt"), "--format", "json"])
+    assert result.exit_code == 1
+    assert json.loads(result.stdout) == {"articles": []}
+    assert "no such file" in result.stderr
+
+
+def test_cli_extract_strict_exit_one_when_anything_fails(runner: CliRunner, good_file: Path, tmp_path: Path) -> None:
+    args = ["extract", str(good_file), str(tmp_path / "missing.txt"), "--format", "json", "--strict"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 1
+    assert len(json.loads(result.stdout)["articles"]) == 1
+
+
+def test_cli_extract_strict_exit_zero_when_nothing_fails(runner: CliRunner, good_file: Path) -> None:
+    result = runner.invoke(app, ["extract", str(good_file), "--format", "json", "--strict"])
+    assert result.exit_code == 0, result.stderr
+
+
+def test_cli_extract_table_output(runner: CliRunner, good_file: Path) -> None:
+    # A relative name (the runner works in the file's folder): long paths are folded in the table.
+    result = runner.invoke(app, ["extract", good_file.name])
+    assert result.exit_code == 0
+    assert "ferry.txt" in result.stdout
+    assert "1 extracted, 0 failed" in result.stderr
+
+
+def test_cli_ingest_list_show(runner: CliRunner, examples_dir: Path, tmp_path: Path) -> None:
+    db = str(tmp_path / "cli.db")
+    ingested = runner.invoke(app, ["ingest", str(examples_dir), "--db", db, "--format", "json"])
+    assert ingested.exit_code == 0, ingested.stderr
+    summary = json.loads(ingested.stdout)["ingest"]
+    assert (summary["added"], summary["republished"], summary["failed"]) == (9, 1, 0)
+    assert "9 added" in ingested.stderr
+
+    listed = runner.invoke(app, ["list", "--db", db, "--format", "json"])
+    assert listed.exit_code == 0, listed.stderr
+    payload = json.loads(listed.stdout)
+    assert payload["total"] == 9 and len(payload["articles"]) == 9
+    wire = next(a for a in payload["articles"] if len(a["carriers"]) == 2)
+    assert [c["relation"] for c in wire["carriers"]] == ["original", "near"]
+    for article in payload["articles"]:
+        assert CONTRACT | {"id", "carriers"} == set(article)
+
+    target = next(a for a in payload["articles"] if a["source"].endswith("mna-lisk-flood.txt"))
+    shown = runner.invoke(app, ["show", target["id"][:8], "--db", db, "--format", "json"])
+    assert shown.exit_code == 0, shown.stderr
+    [article] = json.loads(shown.stdout)["articles"]
+    assert article["id"] == target["id"]
+    assert article["title"] == target["title"]
+
+    table = runner.invoke(app, ["show", target["id"], "--db", db])
+    assert table.exit_code == 0
+    assert target["id"] in table.stdout
+    assert "LISK, March 14 (MNA)" in table.stdout
+
+
+def test_cli_ingest_again_adds_nothing(runner: CliRunner, good_file: Path, tmp_path: Path) -> None:
+    db = str(tmp_path / "again.db")
+    assert runner.invoke(app, ["ingest", str(good_file), "--db", db]).exit_code == 0
+    again = runner.invoke(app, ["ingest", str(good_file), "--db", db, "--format", "json"])
+    assert again.exit_code == 0
+    summary = json.loads(again.stdout)["ingest"]
+    assert (summary["added"], summary["skipped"]) == (0, 1)
+
+
+def test_cli_show_unknown_article(runner: CliRunner, tmp_path: Path) -> None:
+    result = runner.invoke(app, ["show", "nothing-here", "--db", str(tmp_path / "empty.db")])
+    assert result.exit_code == 1
+    assert "no stored article" in result.stderr
+    assert result.stdout == ""
+
+
+def test_cli_ingest_strict_and_nothing_succeeded(runner: CliRunner, good_file: Path, tmp_path: Path) -> None:
+    db = str(tmp_path / "strict.db")
+    missing = str(tmp_path / "missing.txt")
+    assert runner.invoke(app, ["ingest", missing, "--db", db]).exit_code == 1
+    assert runner.invoke(app, ["ingest", str(good_file), missing, "--db", db]).exit_code == 0
+    assert runner.invoke(app, ["ingest", str(good_file), missing, "--db", db, "--strict"]).exit_code == 1
+
+
+def test_cli_db_option_and_environment(
+    runner: CliRunner, good_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from_env = tmp_path / "from-env.db"
+    from_option = tmp_path / "from-option.db"
+
+    result = runner.invoke(app, ["ingest", str(good_file)], env={"RASHOMON_DB": str(from_env)})
+    assert result.exit_code == 0, result.stderr
+    assert from_env.exists()
+    assert not (tmp_path / "rashomon.db").exists()  # not the default store
+
+    def total(args: list[str], env: dict[str, str] | None = None) -> int:
+        listed = runner.invoke(app, ["list", "--format", "json", *args], env=env)
+        assert listed.exit_code == 0, listed.stderr
+        return json.loads(listed.stdout)["total"]
+
+    assert total(["--db", str(from_env)]) == 1
+    assert total([], env={"RASHOMON_DB": str(from_env)}) == 1
+    assert total(["--db", str(from_option)]) == 0
+    # The option wins over the environment.
+    assert total(["--db", str(from_option)], env={"RASHOMON_DB": str(from_env)}) == 0
+
+
+def test_cli_default_store_in_working_directory(runner: CliRunner, good_file: Path, tmp_path: Path) -> None:
+    result = runner.invoke(app, ["ingest", str(good_file)])
+    assert result.exit_code == 0, result.stderr
+    assert (tmp_path / "rashomon.db").exists()
+
+
+def test_cli_unusable_store_is_one_error_line(runner: CliRunner, tmp_path: Path) -> None:
+    folder = tmp_path / "a-folder"
+    folder.mkdir()
+    result = runner.invoke(app, ["list", "--db", str(folder)])  # a folder is no SQLite file
+    assert result.exit_code == 1
+    assert "error:" in result.stderr
+    assert "Traceback" not in result.output
+    assert result.stdout == ""
