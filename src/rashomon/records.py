@@ -261,6 +261,7 @@ class Analysis(Record):
     dates: tuple[DateMention, ...] = ()
     reference_date: str | None = None
     tokens: int = 0
+    terms: tuple[tuple[str, int], ...] = ()  # content lemmas and counts, most frequent first
 
 
 @dataclass(frozen=True, kw_only=True)

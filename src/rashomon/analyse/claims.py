@@ -56,14 +56,25 @@ def build_claims(
             if eid and eid not in entity_ids:
                 entity_ids.append(eid)
         numbers = tuple(
-            ent.text for ent in doc.ents
+            ent.text
+            for ent in doc.ents
             if ent.label_ in _NUMBER_LABELS and sent.start_char <= ent.start_char < sent.end_char
         )
         negated = any(t.dep_ == "neg" or t.lower_ in _NEGATIONS for t in sent)
-        claims.append(Claim(
-            id=f"c{number + 1}", text=text, start=start, end=sent.end_char, voice=voice, speaker_id=speaker_id,
-            quote_id=quote_id, entities=tuple(entity_ids),
-            dates=tuple(d for d in dates if sent.start_char <= d.start < sent.end_char),
-            numbers=numbers, negated=negated, paragraph=_paragraph_of(paragraphs, sent.start_char),
-        ))
+        claims.append(
+            Claim(
+                id=f"c{number + 1}",
+                text=text,
+                start=start,
+                end=sent.end_char,
+                voice=voice,
+                speaker_id=speaker_id,
+                quote_id=quote_id,
+                entities=tuple(entity_ids),
+                dates=tuple(d for d in dates if sent.start_char <= d.start < sent.end_char),
+                numbers=numbers,
+                negated=negated,
+                paragraph=_paragraph_of(paragraphs, sent.start_char),
+            )
+        )
     return claims

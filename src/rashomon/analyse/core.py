@@ -8,6 +8,7 @@ Fields read from Article: ``id``, ``text`` (paragraphs separated by blank lines)
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from collections.abc import Iterable, Iterator
 
 from spacy.language import Language
@@ -61,16 +62,41 @@ def analyse_doc(doc: Doc, article: Article, model: str) -> Analysis:
     quotes, role_mentions = resolve_quotes(doc, index, raw, paragraphs)
     entities = tuple(
         e.replace(mentions=tuple(sorted((*e.mentions, *role_mentions.get(e.id, ())), key=lambda m: m.start)))
-        if e.id in role_mentions else e
+        if e.id in role_mentions
+        else e
         for e in index.entities
     )
     ref = reference_date(article.published, article.dateline.date if article.dateline else None)
     dates = find_dates(doc, ref, skip_before=skip)
     claims = build_claims(doc, index, quotes, dates, paragraphs, skip_before=skip)
     return Analysis(
-        article_id=article.id, model=model, entities=entities, quotes=tuple(quotes), claims=tuple(claims),
-        dates=tuple(dates), reference_date=ref.isoformat() if ref else None, tokens=len(doc),
+        article_id=article.id,
+        model=model,
+        entities=entities,
+        quotes=tuple(quotes),
+        claims=tuple(claims),
+        dates=tuple(dates),
+        reference_date=ref.isoformat() if ref else None,
+        tokens=len(doc),
+        terms=content_terms(doc, skip_before=skip),
     )
+
+
+_TERM_POS = {"NOUN", "PROPN", "VERB", "ADJ", "NUM"}
+MAX_TERMS = 300
+
+
+def content_terms(doc: Doc, *, skip_before: int = 0) -> tuple[tuple[str, int], ...]:
+    """Lemmas of content words with counts (the events stage's bag of words), most frequent first."""
+    counts: Counter[str] = Counter()
+    for token in doc:
+        if token.idx < skip_before or token.pos_ not in _TERM_POS or token.is_stop or token.is_punct:
+            continue
+        lemma = (token.lemma_ or token.text).lower().strip(".,'’\"")
+        if len(lemma) < 2 and not lemma.isdigit():
+            continue
+        counts[lemma] += 1
+    return tuple(counts.most_common(MAX_TERMS))
 
 
 def resolve_quotes(
@@ -86,21 +112,35 @@ def resolve_quotes(
         paragraph_start = paragraphs[item.paragraph][0] if item.paragraph < len(paragraphs) else 0
         if item.follows_previous:
             at_start = item.start - paragraph_start <= 2
-            if previous is not None and previous.speaker and (
-                previous.paragraph == item.paragraph or (previous.paragraph == item.paragraph - 1 and at_start)
+            if (
+                previous is not None
+                and previous.speaker
+                and (previous.paragraph == item.paragraph or (previous.paragraph == item.paragraph - 1 and at_start))
             ):
                 quote = Quote(
-                    id=f"q{number}", text=doc.text[item.start : item.end].strip(), kind=item.kind, start=item.start,
-                    end=item.end, speaker=previous.speaker, speaker_id=previous.speaker_id,
-                    speaker_as_written=previous.speaker_as_written, speaker_type=previous.speaker_type,
-                    on_behalf_of=previous.on_behalf_of, paragraph=item.paragraph, resolution="continuation",
+                    id=f"q{number}",
+                    text=doc.text[item.start : item.end].strip(),
+                    kind=item.kind,
+                    start=item.start,
+                    end=item.end,
+                    speaker=previous.speaker,
+                    speaker_id=previous.speaker_id,
+                    speaker_as_written=previous.speaker_as_written,
+                    speaker_type=previous.speaker_type,
+                    on_behalf_of=previous.on_behalf_of,
+                    paragraph=item.paragraph,
+                    resolution="continuation",
                 )
             else:
                 following = _next_attributed(raw, item)
                 resolved = resolver.resolve(following) if following is not None else None
                 quote = Quote(
-                    id=f"q{number}", text=doc.text[item.start : item.end].strip(), kind=item.kind, start=item.start,
-                    end=item.end, paragraph=item.paragraph,
+                    id=f"q{number}",
+                    text=doc.text[item.start : item.end].strip(),
+                    kind=item.kind,
+                    start=item.start,
+                    end=item.end,
+                    paragraph=item.paragraph,
                     speaker=resolved.name if resolved else None,
                     speaker_id=resolved.entity.id if resolved and resolved.entity else None,
                     speaker_as_written=resolved.as_written if resolved else None,
@@ -114,13 +154,23 @@ def resolve_quotes(
         if item.kind in ("direct", "mixed"):
             resolved = resolver.government_voice(resolved, att.cue[0] if att else item.start)
         quote = Quote(
-            id=f"q{number}", text=doc.text[item.start : item.end].strip(), kind=item.kind, start=item.start,
-            end=item.end, cue=att.cue_text if att else None, cue_start=att.cue[0] if att else None,
-            cue_end=att.cue[1] if att else None, speaker=resolved.name,
-            speaker_id=resolved.entity.id if resolved.entity else None, speaker_as_written=resolved.as_written,
+            id=f"q{number}",
+            text=doc.text[item.start : item.end].strip(),
+            kind=item.kind,
+            start=item.start,
+            end=item.end,
+            cue=att.cue_text if att else None,
+            cue_start=att.cue[0] if att else None,
+            cue_end=att.cue[1] if att else None,
+            speaker=resolved.name,
+            speaker_id=resolved.entity.id if resolved.entity else None,
+            speaker_as_written=resolved.as_written,
             speaker_start=resolved.span[0] if resolved.span else None,
-            speaker_end=resolved.span[1] if resolved.span else None, speaker_type=resolved.type,
-            on_behalf_of=resolved.on_behalf_of, paragraph=item.paragraph, resolution=resolved.how,
+            speaker_end=resolved.span[1] if resolved.span else None,
+            speaker_type=resolved.type,
+            on_behalf_of=resolved.on_behalf_of,
+            paragraph=item.paragraph,
+            resolution=resolved.how,
         )
         if resolved.how in ("role", "relative:role") and resolved.entity is not None and resolved.span:
             role_mentions.setdefault(resolved.entity.id, []).append(

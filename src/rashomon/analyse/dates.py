@@ -16,16 +16,31 @@ from spacy.tokens import Doc, Span
 from rashomon.ingest.metadata import MONTHS, WEEKDAYS
 from rashomon.records import DateMention
 
-_MONTH = r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+_MONTH = (
+    r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+    r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+)
 _MONTH_DAY = re.compile(rf"\b{_MONTH}\s+(\d{{1,2}})(?:st|nd|rd|th)?(?:\s*[-–]\s*(\d{{1,2}}))?(?:,?\s+(\d{{4}}))?", re.I)
 _DAY_MONTH = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?(?:\s*[-–]\s*(\d{{1,2}}))?\s+{_MONTH}(?:,?\s+(\d{{4}}))?", re.I)
 _MONTH_ONLY = re.compile(rf"^(?:in\s+|early\s+|late\s+|mid-?)?{_MONTH}(?:\s+(\d{{4}}))?$", re.I)
 _YEAR = re.compile(r"^(?:in\s+|the\s+year\s+|since\s+)?((?:19|20)\d{2})s?$", re.I)
-_WEEKDAY = re.compile(r"\b(?:(last|next|this|on|past|coming)\s+)?(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", re.I)
-_RELATIVE = {"today": 0, "tonight": 0, "this morning": 0, "this afternoon": 0, "this evening": 0, "yesterday": -1,
-             "tomorrow": 1, "the day before yesterday": -2, "the day after tomorrow": 2}
-_FUTURE = re.compile(r"\b(will|shall|'ll|plans?|planned|scheduled|expected|due|going to|to be held|upcoming|next)\b",
-                     re.I)
+_WEEKDAY = re.compile(
+    r"\b(?:(last|next|this|on|past|coming)\s+)?(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", re.I
+)
+_RELATIVE = {
+    "today": 0,
+    "tonight": 0,
+    "this morning": 0,
+    "this afternoon": 0,
+    "this evening": 0,
+    "yesterday": -1,
+    "tomorrow": 1,
+    "the day before yesterday": -2,
+    "the day after tomorrow": 2,
+}
+_FUTURE = re.compile(
+    r"\b(will|shall|'ll|plans?|planned|scheduled|expected|due|going to|to be held|upcoming|next)\b", re.I
+)
 
 
 def reference_date(published: str | None, dateline_date: str | None) -> dt.date | None:
@@ -39,7 +54,7 @@ def normalise_date(text: str, ref: dt.date | None, *, future: bool = False) -> t
     """(normalised value, relative?) of one date expression."""
     low = text.lower().strip()
     for phrase, delta in _RELATIVE.items():
-        if low == phrase or low.endswith(" " + phrase) and len(low) < len(phrase) + 6:
+        if low == phrase or (low.endswith(" " + phrase) and len(low) < len(phrase) + 6):
             return ((ref + dt.timedelta(days=delta)).isoformat() if ref else None), True
     match = _MONTH_DAY.search(text) or None
     if match:
@@ -111,8 +126,7 @@ def find_dates(doc: Doc, ref: dt.date | None, *, skip_before: int = 0) -> list[D
         if ent.label_ != "DATE" or ent.start_char < skip_before:
             continue
         value, relative = normalise_date(ent.text, ref, future=_is_future(ent))
-        found.append(DateMention(text=ent.text, start=ent.start_char, end=ent.end_char, value=value,
-                                 relative=relative))
+        found.append(DateMention(text=ent.text, start=ent.start_char, end=ent.end_char, value=value, relative=relative))
     return found
 
 

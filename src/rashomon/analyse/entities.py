@@ -20,15 +20,54 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span
 
-from rashomon.analyse.lexicons import country_index, first_names, role_words, spelling_variants
+from rashomon.analyse.lexicons import Country, country_index, first_names, role_words, spelling_variants
 from rashomon.records import Entity, Mention
 
 ENTITY_TYPES = ("PERSON", "ORG", "GPE", "NORP", "LOC", "EVENT", "FAC", "LAW", "PRODUCT", "WORK_OF_ART")
-_HONORIFICS = {"mr", "mrs", "ms", "miss", "dr", "prof", "sir", "dame", "lord", "lady", "rev", "mr.", "mrs.", "ms.",
-               "dr.", "prof.", "rev.", "st", "st."}
+_HONORIFICS = {
+    "mr",
+    "mrs",
+    "ms",
+    "miss",
+    "dr",
+    "prof",
+    "sir",
+    "dame",
+    "lord",
+    "lady",
+    "rev",
+    "mr.",
+    "mrs.",
+    "ms.",
+    "dr.",
+    "prof.",
+    "rev.",
+    "st",
+    "st.",
+}
 _SUFFIXES = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv", "phd", "md"}
-_PARTICLES = {"von", "van", "de", "da", "del", "della", "di", "la", "le", "bin", "al", "el", "ibn", "der", "den", "du",
-              "dos", "das", "ter", "zu"}
+_PARTICLES = {
+    "von",
+    "van",
+    "de",
+    "da",
+    "del",
+    "della",
+    "di",
+    "la",
+    "le",
+    "bin",
+    "al",
+    "el",
+    "ibn",
+    "der",
+    "den",
+    "du",
+    "dos",
+    "das",
+    "ter",
+    "zu",
+}
 _CONNECTORS = {"for", "and", "of", "in", "on", "the", "de", "des", "du", "la", "le", "et", "&", "to", "at"}
 _ACRONYM = re.compile(r"^(?:[A-Z][A-Za-z]?\.?){2,8}s?$")
 _POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
@@ -89,6 +128,8 @@ def find_expansion(text: str, acronym: str) -> tuple[str, int, int] | None:
                 candidate = " ".join(words[i:j])
                 if candidate.replace(".", "") == letters or len(words[i:j]) < 2:
                     continue
+                if j < len(words) and words[j].lower() not in _CONNECTORS:
+                    continue  # "Russian Foreign" inside "Russian Foreign Ministry" names nothing
                 if initials(candidate) == letters:
                     start = match.start() + len(" ".join(words[:i])) + (1 if i else 0)
                     found = (candidate, start, start + len(candidate))
@@ -215,8 +256,9 @@ def extract_entities(doc: Doc, *, skip_before: int = 0) -> EntityIndex:
             surname = text.lower()
             matches = [c for c in persons if c.surname == surname or (span.label_ == "PERSON" and c.first == surname)]
             if matches:
-                cluster = max(matches, key=lambda c: max((m.start for m in c.mentions if m.start < span.start_char),
-                                                          default=-1))
+                cluster = max(
+                    matches, key=lambda c: max((m.start for m in c.mentions if m.start < span.start_char), default=-1)
+                )
                 _add(cluster, span, vote=span.label_ if span.label_ == "PERSON" else "PERSON")
                 continue
         if span.label_ == "PERSON":
@@ -247,16 +289,36 @@ def _add(cluster: _Cluster, span: Span, vote: str | None = None) -> None:
     cluster.type_votes[vote or span.label_] += 1
 
 
+def country_named(name: str) -> Country | None:
+    """The country a name or alias stands for ("U.S.", "RF", "Britain"); capitals are not countries."""
+    low = name.lower().strip().removeprefix("the ")
+    country = country_index().get(low)
+    if country is not None and low in {a.lower().removeprefix("the ") for a in (country.name, *country.aliases)}:
+        return country
+    return None
+
+
+def _country_words(key: str) -> str:
+    """Country aliases and demonyms inside a name to the country ("RF Foreign Ministry" = "Russian ...")."""
+    out = []
+    for word in key.split():
+        country = country_index().get(word)
+        if country is not None and word in {
+            a.lower().replace(".", "") for a in (country.name, *country.aliases, *country.demonyms)
+        }:
+            out.append(normalise_name(country.name).replace(" ", "_"))
+        else:
+            out.append(word)
+    return " ".join(out)
+
+
 def _org_key(
     text: str, name: str, label: str, cache: dict[str, tuple[str, int, int] | None]
 ) -> tuple[str, str | None, str | None]:
     """Key, acronym and expansion of a non-person mention."""
-    if label in ("GPE", "NORP", "LOC"):
-        country = country_index().get(normalise_name(name)) or country_index().get(name.lower())
-        if country is not None and label != "NORP" and (
-            name.lower().removeprefix("the ") in {a.lower() for a in (country.name, *country.aliases)}
-        ):
-            return f"gpe:{normalise_name(country.name)}", None, None
+    country = country_named(name)
+    if country is not None and label in ("GPE", "LOC", "ORG"):
+        return f"gpe:{normalise_name(country.name)}", None, None
     if is_acronym(name):
         letters = acronym_letters(name)
         if letters not in cache:
@@ -265,7 +327,7 @@ def _org_key(
         if found:
             return f"org:{normalise_name(found[0])}", letters, found[0]
         return f"acr:{letters.lower()}", letters, None
-    key = normalise_name(name)
+    key = _country_words(normalise_name(name)) if label in ("ORG", "FAC") else normalise_name(name)
     letters = initials(name)
     acronym = letters if len(name.split()) >= 3 and len(letters) >= 3 else None
     return f"{'org' if label in ('ORG', 'FAC') else label.lower()}:{key}", acronym, None
@@ -284,11 +346,27 @@ def _merge_truncated(clusters: list[_Cluster]) -> list[_Cluster]:
             if other.surname or other.full_person:
                 continue
             k1, k2 = cluster.key.split(":", 1)[-1], other.key.split(":", 1)[-1]
-            if len(k1.split()) >= 3 and (k2.startswith(k1 + " ")):
-                target = other
-            elif cluster.key.startswith("acr:") and other.acronym and other.acronym.lower() == k1:
-                target = other
-            elif other.key.startswith("acr:") and cluster.acronym and cluster.acronym.lower() == k2:
+            if (
+                (len(k1.split()) >= 3 and k2.startswith(k1 + " "))
+                or (len(k1.split()) >= 2 and k2.startswith(k1 + " of "))
+                or _acronym_form(k1, clusters) == k2.replace(" the ", " ")
+                or (
+                    len(k1.split()) == 1
+                    and k1 in _GENERIC_HEADS
+                    and cluster.key.startswith("org:")
+                    and (k2.split()[0] == k1 or k2.split()[-1] == k1)
+                    and sum(
+                        1
+                        for c in clusters
+                        if c is not cluster
+                        and c.key.startswith("org:")
+                        and k1 in (c.key[4:].split()[0], c.key[4:].split()[-1])
+                    )
+                    == 1
+                )
+                or (cluster.key.startswith("acr:") and other.acronym and other.acronym.lower() == k1)
+                or (other.key.startswith("acr:") and cluster.acronym and cluster.acronym.lower() == k2)
+            ):
                 target = other
             if target:
                 break
@@ -302,6 +380,45 @@ def _merge_truncated(clusters: list[_Cluster]) -> list[_Cluster]:
             target.key, target.expansion = cluster.key, cluster.expansion or _best_surface(cluster)
         target.acronym = target.acronym or cluster.acronym
     return merged
+
+
+_GENERIC_HEADS = {
+    "organization",
+    "ministry",
+    "assembly",
+    "council",
+    "commission",
+    "committee",
+    "company",
+    "government",
+    "parliament",
+    "agency",
+    "office",
+    "union",
+    "court",
+    "party",
+    "bank",
+    "fund",
+    "authority",
+    "department",
+    "alliance",
+    "administration",
+    "board",
+    "institute",
+    "university",
+}
+
+
+def _acronym_form(key: str, clusters: list[_Cluster]) -> str | None:
+    """ "osce ministerial council" -> "ministerial council of the organization for ... europe" when OSCE
+    expands in this article, so that both spellings of one body meet."""
+    words = key.split()
+    if len(words) < 2:
+        return None
+    for other in clusters:
+        if other.acronym and other.acronym.lower() == words[0] and other.expansion:
+            return f"{' '.join(words[1:])} of {normalise_name(other.expansion)}".replace(" the ", " ")
+    return None
 
 
 def _best_surface(cluster: _Cluster) -> str:
@@ -323,7 +440,7 @@ def _canonical_name(cluster: _Cluster) -> str:
     if cluster.expansion:
         return re.sub(r"^(?:the|The)\s+", "", cluster.expansion)
     if cluster.key.startswith("gpe:"):
-        country = country_index().get(cluster.key[4:])
+        country = country_named(cluster.key[4:])
         if country is not None:
             return country.name
     return re.sub(r"^(?:the|The)\s+", "", _best_surface(cluster))
@@ -342,7 +459,7 @@ def _build_index(doc: Doc, clusters: list[_Cluster]) -> EntityIndex:
         if etype == "PERSON":
             first, surname = person_name_parts(name)
             key = f"person:{surname}|{first or ''}"
-            gender = gender_of(first)
+            gender = gender_of(first) or _honorific_gender(doc, cluster)
             if gender:
                 genders[eid] = gender
         else:
@@ -350,19 +467,51 @@ def _build_index(doc: Doc, clusters: list[_Cluster]) -> EntityIndex:
         aliases = tuple(sorted({m.text for m in cluster.mentions} - {name}))
         role = max(cluster.roles, key=len) if cluster.roles else None
         country = None
-        if etype in ("GPE", "NORP") or (cluster.key or "").startswith("gpe:"):
+        if etype in ("GPE", "NORP", "LOC") or (cluster.key or "").startswith("gpe:"):
             found = country_index().get(normalise_name(name)) or country_index().get(name.lower())
             country = found.name if found else None
         entity = Entity(
-            id=eid, name=name, type=etype, key=key, role=role, aliases=aliases,
+            id=eid,
+            name=name,
+            type=etype,
+            key=key,
+            role=role,
+            aliases=aliases,
             mentions=tuple(sorted(cluster.mentions, key=lambda m: m.start)),
-            acronym=cluster.acronym if etype != "PERSON" else None, country=country,
+            acronym=cluster.acronym if etype != "PERSON" else None,
+            country=country,
         )
         entities.append(entity)
         for start, end in cluster.tokens:
             for i in range(start, end):
                 by_token[i] = eid
     return EntityIndex(entities=entities, by_token=by_token, by_id={e.id: e for e in entities}, genders=genders)
+
+
+_HONORIFIC_GENDER = {
+    "mr": "m",
+    "mr.": "m",
+    "sir": "m",
+    "lord": "m",
+    "mrs": "f",
+    "mrs.": "f",
+    "ms": "f",
+    "ms.": "f",
+    "miss": "f",
+    "dame": "f",
+    "lady": "f",
+}
+
+
+def _honorific_gender(doc: Doc, cluster: _Cluster) -> str | None:
+    """Gender from "Mr." / "Mrs." / "Ms." before any mention of the person."""
+    for start, _ in cluster.tokens:
+        for i in (start, start - 1):
+            if 0 <= i < len(doc):
+                gender = _HONORIFIC_GENDER.get(doc[i].lower_)
+                if gender:
+                    return gender
+    return None
 
 
 # ----------------------------------------------------------------------------------------------- roles
@@ -377,15 +526,20 @@ def _role_before(doc: Doc, span: Span) -> Span | None:
         token = doc[i]
         if token.ent_type_ == "PERSON":
             break
-        if token.lower_ in ("of", "and", "for", "&") and i - 1 >= sentence_start and (
-            doc[i - 1].is_title or doc[i - 1].is_upper
+        if (
+            token.lower_ in ("of", "and", "for", "&")
+            and i - 1 >= sentence_start
+            and (doc[i - 1].is_title or doc[i - 1].is_upper)
         ):
             i -= 1
             continue
         if token.is_title or token.is_upper or token.lower_ in roles or token.lower_ in ("-",):
             if token.is_punct and token.text not in ("-",):
                 break
-            if token.pos_ in ("VERB", "AUX", "ADP", "DET", "PRON", "SCONJ", "CCONJ", "ADV") and token.lower_ not in roles:
+            if (
+                token.pos_ in ("VERB", "AUX", "ADP", "DET", "PRON", "SCONJ", "CCONJ", "ADV")
+                and token.lower_ not in roles
+            ):
                 break
             i -= 1
             continue
@@ -482,20 +636,35 @@ def canonicalise(per_article: Sequence[tuple[str, Iterable[Entity]]]) -> list[Ca
     for group in groups:
         entities = [e for _, e in group]
         types = Counter(e.type for e in entities for _ in e.mentions or (None,))
-        etype = "PERSON" if any(e.type == "PERSON" and len(e.name.split()) > 1 for e in entities) else (
-            types.most_common(1)[0][0]
+        etype = (
+            "PERSON"
+            if any(e.type == "PERSON" and len(e.name.split()) > 1 for e in entities)
+            else (types.most_common(1)[0][0])
         )
         name = max(
             (e.name for e in entities),
-            key=lambda n: (not is_acronym(n), len(n.split()) if etype == "PERSON" else 0,
-                           sum(e.count for e in entities if e.name == n), len(n)),
+            key=lambda n: (
+                not is_acronym(n),
+                len(n.split()) if etype == "PERSON" else 0,
+                sum(e.count for e in entities if e.name == n),
+                len(n),
+            ),
         )
         roles = [e.role for e in entities if e.role]
         aliases = sorted({a for e in entities for a in (e.name, *e.aliases)} - {name})
-        result.append((sum(e.count for e in entities), CanonicalEntity(
-            id="", name=name, type=etype, role=max(roles, key=len) if roles else None, aliases=tuple(aliases),
-            members=tuple((aid, e.id) for aid, e in group),
-        )))
+        result.append(
+            (
+                sum(e.count for e in entities),
+                CanonicalEntity(
+                    id="",
+                    name=name,
+                    type=etype,
+                    role=max(roles, key=len) if roles else None,
+                    aliases=tuple(aliases),
+                    members=tuple((aid, e.id) for aid, e in group),
+                ),
+            )
+        )
     result.sort(key=lambda item: -item[0])
     return [
         CanonicalEntity(id=f"E{i}", name=c.name, type=c.type, role=c.role, aliases=c.aliases, members=c.members)

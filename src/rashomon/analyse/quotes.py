@@ -30,9 +30,59 @@ _SUBJECT_DEPS = ("nsubj", "nsubjpass", "csubj")
 _CONTENT_DEPS = ("ccomp", "xcomp", "parataxis")
 # Cues whose object (a noun phrase) is what was said: "announced an initiative", "denied the report".
 _NP_CONTENT_LEMMAS = {
-    "announce", "deny", "confirm", "reject", "propose", "criticize", "criticise", "praise", "condemn", "welcome",
-    "demand", "urge", "dismiss", "question", "predict", "promise", "pledge", "vow", "threaten", "call", "mention",
-    "acknowledge", "admit", "reveal", "disclose", "report", "blame", "accuse", "warn", "recommend", "suggest",
+    "announce",
+    "deny",
+    "confirm",
+    "reject",
+    "propose",
+    "criticize",
+    "criticise",
+    "praise",
+    "condemn",
+    "welcome",
+    "demand",
+    "urge",
+    "dismiss",
+    "question",
+    "predict",
+    "promise",
+    "pledge",
+    "vow",
+    "threaten",
+    "call",
+    "mention",
+    "acknowledge",
+    "admit",
+    "reveal",
+    "disclose",
+    "report",
+    "blame",
+    "accuse",
+    "warn",
+    "recommend",
+    "suggest",
+}
+
+
+# Cues whose direct object is the addressee, not what was said: "told reporters", "asked the minister".
+_ADDRESSEE_OBJECTS = {
+    "tell",
+    "ask",
+    "inform",
+    "assure",
+    "reassure",
+    "remind",
+    "advise",
+    "brief",
+    "convince",
+    "persuade",
+    "warn",
+    "urge",
+    "thank",
+    "answer",
+    "address",
+    "contact",
+    "call",
 }
 
 
@@ -66,6 +116,7 @@ class Attribution:
     marks: list[MarkSpan] = field(default_factory=list)
     relative_to: Token | None = None  # "who said": the noun the relative clause modifies
     passive_agent: bool = False
+    document: bool = False  # "according to a transcript": a medium, not a speaker
 
 
 @dataclass
@@ -117,12 +168,22 @@ def find_mark_spans(text: str, paragraphs: list[tuple[int, int]]) -> list[MarkSp
                 open_at = i + 1
             elif not is_open and open_at is not None:
                 if i > open_at:
-                    spans.append(MarkSpan(p_start + open_at, p_start + i, number,
-                                          continues=continues and not spans_in(spans, number)))
+                    spans.append(
+                        MarkSpan(
+                            p_start + open_at, p_start + i, number, continues=continues and not spans_in(spans, number)
+                        )
+                    )
                 open_at = None
         if open_at is not None and p_end - (p_start + open_at) > 1:
-            spans.append(MarkSpan(p_start + open_at, p_end, number, open_ended=True,
-                                  continues=continues and not spans_in(spans, number)))
+            spans.append(
+                MarkSpan(
+                    p_start + open_at,
+                    p_end,
+                    number,
+                    open_ended=True,
+                    continues=continues and not spans_in(spans, number),
+                )
+            )
             carried = True
     return spans
 
@@ -169,7 +230,7 @@ def _subtree_span(token: Token, exclude: set[int] | None = None) -> tuple[int, i
     doc = token.doc
     indices = [t.i for t in token.subtree if not exclude or t.i not in exclude]
     left, right = min(indices), max(indices)
-    while right > left and (doc[right].is_punct and doc[right].text not in "”\"’'") :
+    while right > left and (doc[right].is_punct and doc[right].text not in "”\"’'"):
         right -= 1
     while left < right and doc[left].is_punct and doc[left].text not in "“\"‘'":
         left += 1
@@ -217,8 +278,10 @@ def find_attributions(doc: Doc, paragraphs: list[tuple[int, int]]) -> list[Attri
                 continue
             lemma = _phrasal_lemma(token)
             cue = cues.get(lemma)
-            if cue is None:
-                continue
+            if cue is None or (cue.kind == "intention" and lemma not in _NP_CONTENT_LEMMAS and lemma != "call for"):
+                continue  # "plans to meet" states an intention, not something said
+            if cue.kind in ("belief", "perception") and not any(c.dep_ == "ccomp" for c in token.children):
+                continue  # "will consider the tasks" is no attribution; "believes that ..." is
             att = _verb_attribution(token, lemma, snum, paragraph_of(token.idx))
             if att:
                 found.append(att)
@@ -228,9 +291,17 @@ def find_attributions(doc: Doc, paragraphs: list[tuple[int, int]]) -> list[Attri
 def _verb_attribution(token: Token, lemma: str, sentence: int, paragraph: int) -> Attribution | None:
     doc = token.doc
     # "was quoted as saying": the cue is the whole phrase, the source is the subject.
-    if token.lemma_ == "say" and token.dep_ == "pcomp" and token.head.lower_ == "as" and token.head.head.lemma_ == "quote":
+    if (
+        token.lemma_ == "say"
+        and token.dep_ == "pcomp"
+        and token.head.lower_ == "as"
+        and token.head.head.lemma_ == "quote"
+    ):
         return None  # handled from "quoted"
     subject = next((c for c in token.children if c.dep_ in _SUBJECT_DEPS), None)
+    if subject is None and token.dep_ in ("conj", "advcl", "xcomp") and token.head.pos_ in ("VERB", "AUX"):
+        # "Clinton criticized X and called for Y", "NATO members resisted ..., arguing that ...".
+        subject = next((c for c in token.head.children if c.dep_ in ("nsubj",)), None)
     agent = next((c for c in token.children if c.dep_ == "agent"), None)
     content_token = next((c for c in token.children if c.dep_ in ("ccomp", "xcomp")), None)
     cue_start, cue_end, cue_text = _cue_span(token)
@@ -253,27 +324,51 @@ def _verb_attribution(token: Token, lemma: str, sentence: int, paragraph: int) -
     content: tuple[int, int] | None = None
     if content_token is not None:
         content = _subtree_span(content_token)
-    elif token.dep_ == "parataxis" or (token.dep_ in ("advcl",) and token.i > token.head.i and subject is not None
-                                       and subject.pos_ == "PRON"):
+    elif token.dep_ == "parataxis" or (
+        token.dep_ in ("advcl",) and token.i > token.head.i and subject is not None and subject.pos_ == "PRON"
+    ):
         # "..., he said, ...": the content is the clause the parenthetical interrupts.
         head = token.head
         content = _subtree_span(head, exclude={t.i for t in token.subtree})
     else:
         obj = None
-        if lemma.split()[0] in _NP_CONTENT_LEMMAS or lemma in ("call for", "point to", "point out"):
+        cue = cue_verbs().get(lemma)
+        np_ok = (
+            lemma.split()[0] in _NP_CONTENT_LEMMAS
+            or lemma in ("call for", "point to", "point out")
+            or (cue is not None and cue.kind in ("speech", "report") and lemma not in _ADDRESSEE_OBJECTS)
+        )
+        if np_ok:
             obj = next((c for c in token.children if c.dep_ in ("dobj", "pobj")), None)
-            prep = next((c for c in token.children if c.dep_ == "prep" and c.lower_ in ("of", "for", "to", "about")),
-                        None)
+            prep = next(
+                (c for c in token.children if c.dep_ == "prep" and c.lower_ in ("of", "for", "to", "about")), None
+            )
             if obj is None and prep is not None:
                 obj = prep
-        if obj is not None:
+        if lemma == "call":
+            predicate = next((c for c in token.children if c.dep_ in ("oprd", "xcomp", "ccomp")), None)
+            if predicate is not None and obj is None:
+                obj = next((c for c in token.children if c.dep_ == "dobj"), None)
+            if predicate is not None and obj is not None:
+                content = (
+                    min(_subtree_span(obj)[0], _subtree_span(predicate)[0]),
+                    max(_subtree_span(obj)[1], _subtree_span(predicate)[1]),
+                )
+                obj = None
+            elif predicate is None:
+                obj = None
+                if subject is None:
+                    return None
+        if content is not None:
+            pass
+        elif obj is not None:
             content = _subtree_span(obj)
         else:
             # Q-C-S-V with the quote parsed as the head: “...,” the diplomat said.
-            if token.dep_ in ("ROOT",) and any(c.dep_ == "punct" and c.text in CLOSE_MARKS + STRAIGHT
-                                                for c in token.lefts):
-                content = None
-            elif token.dep_ not in ("ROOT",) and token.head.i < token.i and token.dep_ in ("ccomp", "advcl", "conj"):
+            if (
+                token.dep_ in ("ROOT",)
+                and any(c.dep_ == "punct" and c.text in CLOSE_MARKS + STRAIGHT for c in token.lefts)
+            ) or (token.dep_ not in ("ROOT",) and token.head.i < token.i and token.dep_ in ("ccomp", "advcl", "conj")):
                 content = None
             elif subject is None:
                 return None
@@ -288,8 +383,16 @@ def _verb_attribution(token: Token, lemma: str, sentence: int, paragraph: int) -
     if subject is None and relative_to is None and content is None:
         return None
     return Attribution(
-        cue=(cue_start, cue_end), cue_text=cue_text, cue_lemma=lemma, content=content, source_token=subject,
-        source=source, sentence=sentence, paragraph=paragraph, relative_to=relative_to, passive_agent=passive_agent,
+        cue=(cue_start, cue_end),
+        cue_text=cue_text,
+        cue_lemma=lemma,
+        content=content,
+        source_token=subject,
+        source=source,
+        sentence=sentence,
+        paragraph=paragraph,
+        relative_to=relative_to,
+        passive_agent=passive_agent,
     )
 
 
@@ -303,10 +406,60 @@ def _according_to(token: Token, sentence: int, paragraph: int) -> Attribution | 
     content = _subtree_span(head, exclude=exclude) if head.i not in exclude else None
     doc = token.doc
     return Attribution(
-        cue=(token.idx, to.idx + len(to.text)), cue_text=doc.text[token.idx : to.idx + len(to.text)],
-        cue_lemma="according to", content=content, source_token=source, source=_np_span(source),
-        sentence=sentence, paragraph=paragraph,
+        cue=(token.idx, to.idx + len(to.text)),
+        cue_text=doc.text[token.idx : to.idx + len(to.text)],
+        cue_lemma="according to",
+        content=content,
+        source_token=source,
+        source=_np_span(source),
+        sentence=sentence,
+        paragraph=paragraph,
+        document=source.lemma_.lower() in DOCUMENT_NOUNS,
     )
+
+
+# Sources that are media, not speakers: "according to a transcript", "according to the report".
+DOCUMENT_NOUNS = {
+    "transcript",
+    "report",
+    "statement",
+    "document",
+    "website",
+    "site",
+    "record",
+    "data",
+    "poll",
+    "survey",
+    "study",
+    "figure",
+    "estimate",
+    "filing",
+    "letter",
+    "memo",
+    "interview",
+    "account",
+    "version",
+    "release",
+    "analysis",
+    "tally",
+    "count",
+    "census",
+    "audit",
+    "review",
+    "page",
+    "post",
+    "tweet",
+    "video",
+    "footage",
+    "recording",
+    "log",
+    "minute",
+    "note",
+    "copy",
+    "draft",
+    "text",
+    "source",
+}
 
 
 # -------------------------------------------------------------------------------------------- joining
@@ -323,6 +476,9 @@ def join_quotes(
     sentences = list(doc.sents)
     sentence_of_char = _char_to_sentence(doc, sentences)
     quotes: list[RawQuote] = []
+    # A cue inside quote marks is the quoted speaker's own verb ("We call for ...", "it urges ..."):
+    # it attributes nothing in the article's voice.
+    attributions = [a for a in attributions if not any(m.start <= a.cue[0] and a.cue[1] <= m.end for m in marks)]
     for mark in marks:
         m_sents = {sentence_of_char(mark.start), sentence_of_char(max(mark.start, mark.end - 1))}
         if mark.end < len(doc.text):
@@ -342,6 +498,8 @@ def join_quotes(
             score = (2.0 if content_overlap else 0.0) + (1.0 if near else 0.0) - distance / 10000
             if att.content and content_overlap and content_overlap < 0.5 * (mark.end - mark.start):
                 score -= 1.5
+            if att.document:
+                score -= 1.5
             if score > best_score:
                 best, best_score = att, score
         if best is None:
@@ -352,20 +510,27 @@ def join_quotes(
         if not att.marks:
             if att.content is None:
                 continue
-            quotes.append(RawQuote(start=att.content[0], end=att.content[1], kind="indirect",
-                                   paragraph=att.paragraph, attribution=att))
+            quotes.append(
+                RawQuote(
+                    start=att.content[0], end=att.content[1], kind="indirect", paragraph=att.paragraph, attribution=att
+                )
+            )
             continue
         content = att.content
         marked = sum(m.end - m.start for m in att.marks)
-        if content is None or marked >= 0.7 * (content[1] - content[0]) or any(
-            m.start <= content[0] + 2 and m.end >= content[1] - 2 for m in att.marks
+        if (
+            content is None
+            or marked >= 0.7 * (content[1] - content[0])
+            or any(m.start <= content[0] + 2 and m.end >= content[1] - 2 for m in att.marks)
         ):
             for mark in att.marks:
-                quotes.append(RawQuote(start=mark.start, end=mark.end, kind="direct", paragraph=mark.paragraph,
-                                       attribution=att))
+                quotes.append(
+                    RawQuote(start=mark.start, end=mark.end, kind="direct", paragraph=mark.paragraph, attribution=att)
+                )
         else:
-            quotes.append(RawQuote(start=content[0], end=content[1], kind="mixed", paragraph=att.paragraph,
-                                   attribution=att))
+            quotes.append(
+                RawQuote(start=content[0], end=content[1], kind="mixed", paragraph=att.paragraph, attribution=att)
+            )
     for mark in marks:
         if mark.used:
             continue
@@ -373,8 +538,9 @@ def join_quotes(
         words = len(inner.split())
         sentence_like = words >= 4 and (re.search(r"[.!?,…]\W*$", inner.strip()) or mark.open_ended or words >= 8)
         if mark.continues or sentence_like:
-            quotes.append(RawQuote(start=mark.start, end=mark.end, kind="direct", paragraph=mark.paragraph,
-                                   follows_previous=True))
+            quotes.append(
+                RawQuote(start=mark.start, end=mark.end, kind="direct", paragraph=mark.paragraph, follows_previous=True)
+            )
     quotes.sort(key=lambda q: (q.start, q.end))
     return _dedupe(quotes)
 
@@ -384,15 +550,30 @@ def _dedupe(quotes: list[RawQuote]) -> list[RawQuote]:
     with the nearest cue and a source wins."""
     kept: list[RawQuote] = []
     for quote in quotes:
-        twin = next((k for k in kept if _overlap((k.start, k.end), (quote.start, quote.end))
-                     >= 0.8 * min(k.end - k.start, quote.end - quote.start)), None)
+        twin = next(
+            (
+                k
+                for k in kept
+                if _overlap((k.start, k.end), (quote.start, quote.end))
+                >= 0.8 * min(k.end - k.start, quote.end - quote.start)
+            ),
+            None,
+        )
         if twin is None:
             kept.append(quote)
             continue
         if twin.attribution is None and quote.attribution is not None:
             kept[kept.index(twin)] = quote
-        elif (twin.attribution and quote.attribution and twin.attribution.cue_lemma == "according to"
-              and quote.attribution.cue_lemma != "according to" and quote.attribution.source is not None):
+        elif twin.attribution and quote.attribution and twin.attribution.document and not quote.attribution.document:
+            # "she mentioned ..., according to a transcript": the person speaks, the transcript records.
+            kept[kept.index(twin)] = quote
+        elif (
+            twin.attribution
+            and quote.attribution
+            and twin.attribution.cue_lemma == "according to"
+            and quote.attribution.cue_lemma != "according to"
+            and quote.attribution.source is not None
+        ):
             # "According to X, Moscow hopes that ...": the outer source speaks; keep it.
             continue
     return kept

@@ -28,16 +28,74 @@ _PLURAL = {"they", "them", "their", "themselves"}
 _NEUTER = {"it", "its", "itself"}
 _FIRST_PERSON = {"i", "we", "me", "us", "my", "our"}
 _ANONYMOUS_HEADS = {
-    "source", "sources", "official", "officials", "people", "person", "analyst", "analysts", "expert", "experts",
-    "observer", "observers", "critic", "critics", "resident", "residents", "witness", "witnesses", "aide", "aides",
-    "insider", "insiders", "diplomats", "member", "members", "someone", "others", "spokesperson", "spokesman",
-    "spokeswoman", "lawmaker", "lawmakers", "activist", "activists", "economist", "economists", "investor",
-    "investors", "voter", "voters", "supporter", "supporters", "opponent", "opponents", "report", "reports",
-    "poll", "polls", "survey", "study", "statement", "document", "documents", "transcript", "media",
+    "source",
+    "sources",
+    "official",
+    "officials",
+    "people",
+    "person",
+    "analyst",
+    "analysts",
+    "expert",
+    "experts",
+    "observer",
+    "observers",
+    "critic",
+    "critics",
+    "resident",
+    "residents",
+    "witness",
+    "witnesses",
+    "aide",
+    "aides",
+    "insider",
+    "insiders",
+    "diplomats",
+    "member",
+    "members",
+    "someone",
+    "others",
+    "spokesperson",
+    "spokesman",
+    "spokeswoman",
+    "lawmaker",
+    "lawmakers",
+    "activist",
+    "activists",
+    "economist",
+    "economists",
+    "investor",
+    "investors",
+    "voter",
+    "voters",
+    "supporter",
+    "supporters",
+    "opponent",
+    "opponents",
+    "report",
+    "reports",
+    "poll",
+    "polls",
+    "survey",
+    "study",
+    "statement",
+    "document",
+    "documents",
+    "transcript",
+    "media",
 }
 # Offices whose staff are diplomats: a spokesman "of the Foreign Ministry" is "the diplomat".
-_DIPLOMATIC_OFFICES = ("foreign ministry", "foreign office", "state department", "embassy", "foreign affairs",
-                       "ministry of foreign", "consulate", "foreign minister", "secretary of state")
+_DIPLOMATIC_OFFICES = (
+    "foreign ministry",
+    "foreign office",
+    "state department",
+    "embassy",
+    "foreign affairs",
+    "ministry of foreign",
+    "consulate",
+    "foreign minister",
+    "secretary of state",
+)
 _WINDOW_PARAGRAPHS = 4
 
 
@@ -70,10 +128,21 @@ class SpeakerResolver:
         self.index = index
         self.paragraphs = paragraphs
         self.state = _State(genders=dict(index.genders))
+        self._sentence_starts = [sent.start_char for sent in doc.sents] or [0]
         self._subject_events = self._collect_subjects()
         self.role_mentions: dict[str, list[Mention]] = {}
 
     # ------------------------------------------------------------------------------------ helpers
+
+    def sentence_of(self, char: int) -> int:
+        lo, hi = 0, len(self._sentence_starts) - 1
+        while lo < hi:
+            mid = (lo + hi + 1) // 2
+            if self._sentence_starts[mid] <= char:
+                lo = mid
+            else:
+                hi = mid - 1
+        return lo
 
     def paragraph_of(self, char: int) -> int:
         n = 0
@@ -123,13 +192,19 @@ class SpeakerResolver:
                 found.how = f"relative:{found.how}"
                 if att.source is None:
                     found.span = _token_span(att.relative_to)
-                    found.as_written = self.doc.text[found.span[0]:found.span[1]]
+                    found.as_written = self.doc.text[found.span[0] : found.span[1]]
                 return found
         if att.source_token is None:
             return Resolved(None, None, None, None, "no-source", None)
         return self._resolve_token(att.source_token, att.cue[0], att.source)
 
     def _resolve_token(self, token: Token, position: int, span: tuple[int, int] | None = None) -> Resolved:
+        conjuncts = [c for c in token.children if c.dep_ == "conj" and c.ent_type_ == "PERSON"]
+        if conjuncts and token.ent_type_ != "PERSON" and token.i > 0 and self.doc[token.i - 1].lower_ in ("or", ","):
+            # "..., or OSCE, Foreign Minister Lavrov and ... Clinton accused": the parse made the acronym
+            # the subject; the people conjoined to it are the speakers.
+            token = conjuncts[0]
+            span = _token_span(token)
         span = span or _token_span(token)
         as_written = self.doc.text[span[0] : span[1]]
         lower = token.lower_
@@ -145,9 +220,10 @@ class SpeakerResolver:
         # 3. Indefinite and anonymous sources.
         determiners = {c.lower_ for c in token.children if c.dep_ == "det"}
         head = token.lemma_.lower()
-        if (determiners & {"a", "an", "some", "several", "many", "one", "two", "three", "no", "few", "other"}
-                or (not determiners and token.tag_ in ("NNS",))) and (token.lower_ in _ANONYMOUS_HEADS
-                                                                      or head in _ANONYMOUS_HEADS):
+        if (
+            determiners & {"a", "an", "some", "several", "many", "one", "two", "three", "no", "few", "other"}
+            or (not determiners and token.tag_ in ("NNS",))
+        ) and (token.lower_ in _ANONYMOUS_HEADS or head in _ANONYMOUS_HEADS):
             return Resolved(None, as_written, as_written, span, "anonymous", "anonymous")
         # 4. Role nouns: "the diplomat", "the RF Foreign Ministry spokesman".
         phrase = self._phrase_words(token)
@@ -155,6 +231,10 @@ class SpeakerResolver:
             found = self._resolve_role(token, phrase, position)
             if found is not None:
                 return Resolved(found, found.name, as_written, span, "role", found.type)
+            if "the" in determiners or any(c.dep_ == "poss" for c in token.children):
+                found = self._salient_person(token, position)
+                if found is not None:
+                    return Resolved(found, found.name, as_written, span, "role-salience", found.type)
         # 5. Institutions and capitals given by a common noun: "the ministry", "the Kremlin".
         org = self._resolve_institution(token, position)
         if org is not None:
@@ -188,31 +268,40 @@ class SpeakerResolver:
                 return Resolved(org, org.name, as_written, span, "pronoun", org.type)
             if pronoun in _NEUTER:
                 return Resolved(None, as_written, as_written, span, "pronoun-unresolved", None)
+        # Centering: the subject of the pronoun's own sentence, then of the previous one, then the last
+        # speaker, then the most recent mention; a known gender must agree, an unknown one costs a little.
         paragraph = self.paragraph_of(position)
-        candidates: list[tuple[int, str, int]] = []  # (char, entity id, priority)
-        for char, eid, para in self.state.speakers:
-            if char < position and paragraph - para <= _WINDOW_PARAGRAPHS:
-                candidates.append((char, eid, 2))
+        sentence = self.sentence_of(position)
+        scores: dict[str, float] = {}
+
+        def offer(eid: str, score: float) -> None:
+            if score > scores.get(eid, float("-inf")):
+                scores[eid] = score
+
         for char, eid, para in self._subject_events:
             if char < position and paragraph - para <= _WINDOW_PARAGRAPHS:
-                candidates.append((char, eid, 1))
+                back = sentence - self.sentence_of(char)
+                offer(eid, 6.0 if back == 0 else 4.0 if back == 1 else 2.0 / back)
+        for char, eid, para in self.state.speakers:
+            if char < position and paragraph - para <= _WINDOW_PARAGRAPHS:
+                back = sentence - self.sentence_of(char)
+                offer(eid, 5.0 if back <= 1 else 3.0 / back)
         for char, entity in self._person_mentions_before(position):
-            candidates.append((char, entity.id, 0))
-        best: tuple[int, int, str] | None = None
-        fallback: tuple[int, int, str] | None = None
-        for char, eid, priority in candidates:
+            back = sentence - self.sentence_of(char)
+            offer(entity.id, 1.5 / (1 + back))
+        best: tuple[float, str] | None = None
+        for eid, score in scores.items():
             ok = self._gender_ok(eid, wanted)
-            # Recency first; a speaker or a subject beats a mere mention in the same sentence span.
-            rank = (char + priority * 40, priority)
-            if ok is True and (best is None or rank > best[:2]):
-                best = (*rank, eid)
-            elif ok is None and (fallback is None or rank > fallback[:2]):
-                fallback = (*rank, eid)
-        chosen = best or fallback
-        if chosen is None:
+            if ok is False:
+                continue
+            if ok is None:
+                score -= 1.0
+            if best is None or score > best[0]:
+                best = (score, eid)
+        if best is None:
             return Resolved(None, as_written, as_written, span, "pronoun-unresolved", None)
-        entity = self.index.by_id[chosen[2]]
-        if wanted and chosen is fallback:
+        entity = self.index.by_id[best[1]]
+        if wanted and entity.id not in self.state.genders:
             self.state.genders[entity.id] = wanted
         return Resolved(entity, entity.name, as_written, span, "pronoun", entity.type)
 
@@ -223,19 +312,20 @@ class SpeakerResolver:
             if entity.type not in ("ORG", "GPE", "NORP"):
                 continue
             for mention in entity.mentions:
-                if mention.start < position and paragraph - self.paragraph_of(mention.start) <= 1:
-                    if best is None or mention.start > best[0]:
-                        best = (mention.start, entity)
+                recent = mention.start < position and paragraph - self.paragraph_of(mention.start) <= 1
+                if recent and (best is None or mention.start > best[0]):
+                    best = (mention.start, entity)
         for char, eid, para in self.state.speakers:
             entity = self.index.by_id.get(eid)
-            if entity is not None and entity.type in ("ORG", "GPE") and char < position and paragraph - para <= 2:
-                if best is None or char > best[0]:
-                    best = (char, entity)
+            usable = entity is not None and entity.type in ("ORG", "GPE") and char < position and paragraph - para <= 2
+            if usable and (best is None or char > best[0]):
+                best = (char, entity)
         return best[1] if best else None
 
     def _resolve_role(self, token: Token, phrase: list[str], position: int) -> Entity | None:
         head = token.lemma_.lower() if token.lemma_.lower() in role_words() else token.lower_
         modifiers = {_affiliation(w) for w in phrase[:-1]}
+        proper = self._proper_modifiers(token)
         paragraph = self.paragraph_of(position)
         scored = []
         speakers = {eid: char for char, eid, para in self.state.speakers if paragraph - para <= 2}
@@ -247,12 +337,40 @@ class SpeakerResolver:
             if head not in nouns:
                 continue
             role_tokens = {_affiliation(w) for w in re.findall(r"[\w-]+", role)}
+            if proper and not proper <= role_tokens:
+                continue  # "the Republican nominee" is not the "Democratic vice presidential nominee"
             score = 2.0 + len(modifiers & role_tokens) + (1.5 if entity.id in speakers else 0.0)
             scored.append((score, speakers.get(entity.id, char), entity))
         if not scored:
             return None
         scored.sort(key=lambda x: (x[0], x[1]))
         return scored[-1][2]
+
+    def _proper_modifiers(self, token: Token) -> set[str]:
+        """Capitalised modifiers of a description ("the Republican nominee" -> {republican})."""
+        return {
+            _affiliation(t.lower_)
+            for t in token.subtree
+            if t.i < token.i and (t.is_title or t.is_upper) and t.dep_ not in ("det",) and t.i != token.sent.start
+        }
+
+    def _salient_person(self, token: Token, position: int) -> Entity | None:
+        """A definite description the article gives no title for ("the nominee", "the president"): the
+        person who has been speaking or acting in the last two paragraphs, unless their known role says
+        otherwise (a "Republican" description does not go to a "Democratic" role)."""
+        paragraph = self.paragraph_of(position)
+        wanted = self._proper_modifiers(token)
+        events = [(c, e, 2) for c, e, p in self.state.speakers if c < position and paragraph - p <= 2]
+        events += [(c, e, 1) for c, e, p in self._subject_events if c < position and paragraph - p <= 2]
+        for _, eid, _ in sorted(events, key=lambda x: (x[0], x[2]), reverse=True):
+            entity = self.index.by_id.get(eid)
+            if entity is None or entity.type != "PERSON":
+                continue
+            role_tokens = {_affiliation(w) for w in re.findall(r"[\w-]+", (entity.role or "").lower())}
+            if wanted and entity.role and not wanted <= role_tokens:
+                continue
+            return entity
+        return None
 
     def _resolve_institution(self, token: Token, position: int) -> Entity | None:
         head = token.lower_
@@ -291,8 +409,15 @@ class SpeakerResolver:
             if person is None or person.type != "PERSON":
                 continue
             if _affiliated(person, country.name):
-                return Resolved(person, person.name, resolved.as_written, resolved.span, "government-voice",
-                                person.type, on_behalf_of=resolved.entity.name)
+                return Resolved(
+                    person,
+                    person.name,
+                    resolved.as_written,
+                    resolved.span,
+                    "government-voice",
+                    person.type,
+                    on_behalf_of=resolved.entity.name,
+                )
         return resolved
 
     def record(self, quote: Quote, position: int) -> None:

@@ -155,16 +155,21 @@ def ingest_command(
 ) -> None:
     """Ingest SOURCES into the store: extract, deduplicate, store (idempotent and resumable)."""
     settings = _settings(db=db, allow_private_network=allow_private_network or None)
-    with _errors(), Store.open(settings) as store, _fetcher(settings, no_fetch) as fetcher, Progress(
-        SpinnerColumn(),
-        TextColumn("[bold]ingest[/]"),
-        BarColumn(bar_width=None),
-        TextColumn("{task.completed} inputs · {task.fields[last]}"),
-        TimeElapsedColumn(),
-        console=err,
-        transient=True,
-        disable=not err.is_terminal,
-    ) as bar:
+    with (
+        _errors(),
+        Store.open(settings) as store,
+        _fetcher(settings, no_fetch) as fetcher,
+        Progress(
+            SpinnerColumn(),
+            TextColumn("[bold]ingest[/]"),
+            BarColumn(bar_width=None),
+            TextColumn("{task.completed} inputs · {task.fields[last]}"),
+            TimeElapsedColumn(),
+            console=err,
+            transient=True,
+            disable=not err.is_terminal,
+        ) as bar,
+    ):
         task = bar.add_task("ingest", total=None, last="")
 
         def tick(source: str, status: str) -> None:

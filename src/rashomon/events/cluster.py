@@ -1,0 +1,325 @@
+"""Group articles into events: online, time-aware, blocked by an inverted index.
+
+Same event is not same topic: two earthquakes share every word but the place, the date, the magnitude
+and the names. So an article is compared with an event on four signals, each a cosine over TF-IDF
+weights (log term frequency, smoothed IDF from everything seen so far):
+
+* ``terms``: content lemmas (nouns, verbs, adjectives, numbers);
+* ``actors``: canonical entity keys (people by surname, organisations by name and acronym);
+* ``places``: places and the dateline;
+* ``dates``: years and days the text mentions; disjoint year sets count against the match.
+
+An article joins the most similar event above a threshold or opens a new one (Miranda et al., 2018).
+Candidates come from an inverted index over entity keys and the article's strongest terms, within a
+time window around each event's span, so the work per article is bounded and the whole run grows
+near-linearly with the number of articles. A later article similar to two events above the merge
+threshold bridges them: the events merge and the merge is reported.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from rashomon.analyse.entities import person_name_parts
+from rashomon.records import AnalysedArticle
+
+SIGNALS = ("terms", "actors", "places", "dates")
+
+
+@dataclass(frozen=True)
+class ClusterParams:
+    """Weights and thresholds of cluster.online_tfidf.v1.
+
+    Tuned by grid search on ECB+ train (bench/events.py --tune), checked on ECB+ dev and the demo; see
+    bench/results/events.json. Rerun the tuning after changing the features.
+    """
+
+    w_terms: float = 0.45
+    w_actors: float = 0.35
+    w_places: float = 0.10
+    w_dates: float = 0.10
+    threshold: float = 0.22
+    merge_threshold: float = 0.45
+    window_days: float = 10.0
+    max_terms: int = 60  # per article, by TF-IDF weight: the vector compared and indexed
+    centroid_terms: int = 200
+    candidate_terms: int = 12  # strongest terms used to find candidate events
+    refine_passes: int = 1
+
+
+@dataclass
+class ArticleFeatures:
+    article_id: str
+    date: dt.date | None
+    vectors: dict[str, Counter[str]]
+    years: frozenset[str]
+
+
+@dataclass
+class _Event:
+    id: int
+    members: list[str] = field(default_factory=list)
+    sums: dict[str, Counter[str]] = field(default_factory=lambda: {s: Counter() for s in SIGNALS})
+    years: Counter[str] = field(default_factory=Counter)
+    start: dt.date | None = None
+    end: dt.date | None = None
+    merged_into: int | None = None
+
+
+def _date(value: str | None) -> dt.date | None:
+    if value and re.match(r"\d{4}-\d{2}-\d{2}", value):
+        try:
+            return dt.date.fromisoformat(value[:10])
+        except ValueError:
+            return None
+    return None
+
+
+def entity_feature_keys(entity_type: str, name: str, key: str, acronym: str | None) -> list[str]:
+    """Keys under which an entity is compared across articles (surname for people; name and acronym for
+    organisations), so "Lavrov" and "Sergei Lavrov", "OSCE" and its expansion meet."""
+    if entity_type == "PERSON":
+        return [f"p:{person_name_parts(name)[1]}"]
+    keys = [key.split(":", 1)[-1] and f"{'a' if key.startswith('acr:') else 'o'}:{key.split(':', 1)[-1]}"]
+    if acronym:
+        keys.append(f"a:{acronym.lower()}")
+    return keys
+
+
+def features_of(item: AnalysedArticle) -> ArticleFeatures:
+    article, analysis = item.article, item.analysis
+    terms: Counter[str] = Counter(dict(analysis.terms))
+    actors: Counter[str] = Counter()
+    places: Counter[str] = Counter()
+    for entity in analysis.entities:
+        count = max(1, len(entity.mentions))
+        keys = entity_feature_keys(entity.type, entity.name, entity.key, entity.acronym)
+        target = places if entity.type in ("GPE", "LOC", "FAC") else actors
+        for key in keys:
+            target[key] += count
+    if article.dateline and article.dateline.place:
+        places[f"o:{article.dateline.place.split(',')[0].lower()}"] += 2
+    dates: Counter[str] = Counter()
+    years = set()
+    for mention in analysis.dates:
+        if not mention.value:
+            continue
+        value = mention.value.split("/")[0]
+        if re.match(r"\d{4}", value):
+            years.add(value[:4])
+            dates[value[:10]] += 1
+    published = _date(article.published)
+    if published:
+        years.add(str(published.year))
+    return ArticleFeatures(
+        article_id=article.id,
+        date=published,
+        vectors={"terms": terms, "actors": actors, "places": places, "dates": dates},
+        years=frozenset(years),
+    )
+
+
+class Clusterer:
+    """Online event clustering with an inverted index; ``add`` one article at a time."""
+
+    def __init__(self, params: ClusterParams | None = None) -> None:
+        self.params = params or ClusterParams()
+        self.events: dict[int, _Event] = {}
+        self.assignment: dict[str, int] = {}
+        self.features: dict[str, ArticleFeatures] = {}
+        self.df: dict[str, Counter[str]] = {s: Counter() for s in SIGNALS}
+        self.documents = 0
+        self.index: dict[str, set[int]] = defaultdict(set)
+        self.merges: list[tuple[int, int, str]] = []  # (merged, into, article that bridged them)
+        self._next = 1
+
+    # ---------------------------------------------------------------------------------- weighting
+
+    def observe(self, features: Iterable[ArticleFeatures]) -> None:
+        """Count document frequencies before clustering (batch mode: IDF from the whole input)."""
+        for f in features:
+            self._count(f)
+
+    def _count(self, f: ArticleFeatures) -> None:
+        self.documents += 1
+        for signal in SIGNALS:
+            self.df[signal].update(f.vectors[signal].keys())
+
+    def _idf(self, signal: str, key: str) -> float:
+        return math.log((1 + self.documents) / (1 + self.df[signal][key])) + 1.0
+
+    def _weights(self, signal: str, counts: Counter[str], limit: int | None = None) -> dict[str, float]:
+        weights = {k: (1.0 + math.log(v)) * self._idf(signal, k) for k, v in counts.items() if v > 0}
+        if limit and len(weights) > limit:
+            weights = dict(sorted(weights.items(), key=lambda kv: -kv[1])[:limit])
+        norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
+        return {k: w / norm for k, w in weights.items()}
+
+    def _centroid(self, event: _Event, signal: str) -> dict[str, float]:
+        sums = event.sums[signal]
+        if not sums:
+            return {}
+        top = sums.most_common(self.params.centroid_terms)
+        weights = {k: v * self._idf(signal, k) for k, v in top}
+        norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
+        return {k: w / norm for k, w in weights.items()}
+
+    # ------------------------------------------------------------------------------------ scoring
+
+    def _vectors(self, f: ArticleFeatures) -> dict[str, dict[str, float]]:
+        return {s: self._weights(s, f.vectors[s], self.params.max_terms if s == "terms" else None) for s in SIGNALS}
+
+    def similarity(self, vectors: dict[str, dict[str, float]], f: ArticleFeatures, event: _Event) -> float:
+        p = self.params
+        score = 0.0
+        for signal, weight in (("terms", p.w_terms), ("actors", p.w_actors), ("places", p.w_places)):
+            a, b = vectors[signal], self._centroid(event, signal)
+            if a and b:
+                score += weight * sum(w * b.get(k, 0.0) for k, w in a.items())
+        if f.years and event.years:
+            shared = sum(1 for y in f.years if event.years[y] >= max(1, len(event.members) // 3))
+            score += p.w_dates * (1.0 if shared else -1.0)
+            a, b = vectors["dates"], self._centroid(event, "dates")
+            if a and b:
+                score += p.w_dates * sum(w * b.get(k, 0.0) for k, w in a.items())
+        return score
+
+    def _in_window(self, f: ArticleFeatures, event: _Event) -> bool:
+        if f.date is None or event.start is None or event.end is None:
+            return True
+        window = dt.timedelta(days=self.params.window_days)
+        return event.start - window <= f.date <= event.end + window
+
+    def candidates(self, f: ArticleFeatures, vectors: dict[str, dict[str, float]]) -> set[int]:
+        keys = [f"actors|{k}" for k in vectors["actors"]] + [f"places|{k}" for k in vectors["places"]]
+        strongest = sorted(vectors["terms"].items(), key=lambda kv: -kv[1])[: self.params.candidate_terms]
+        keys += [f"terms|{k}" for k, _ in strongest]
+        found: set[int] = set()
+        for key in keys:
+            found.update(self.index.get(key, ()))
+        return {e for e in found if self.events[e].merged_into is None and self._in_window(f, self.events[e])}
+
+    # ----------------------------------------------------------------------------------- updating
+
+    def add(self, f: ArticleFeatures, *, count: bool = True) -> tuple[int, float]:
+        """Assign one article; returns (event id, similarity; 0 for a new event)."""
+        if count:
+            self._count(f)
+        self.features[f.article_id] = f
+        vectors = self._vectors(f)
+        scored = sorted(
+            ((self.similarity(vectors, f, self.events[e]), e) for e in self.candidates(f, vectors)), reverse=True
+        )
+        if scored and scored[0][0] >= self.params.threshold:
+            score, event_id = scored[0]
+            self._join(event_id, f, vectors)
+            # A bridge: the article is very close to a second event as well.
+            for other_score, other in scored[1:]:
+                if other_score >= self.params.merge_threshold and score >= self.params.merge_threshold:
+                    self._merge(other, event_id, f.article_id)
+            return event_id, score
+        event_id = self._next
+        self._next += 1
+        self.events[event_id] = _Event(id=event_id)
+        self._join(event_id, f, vectors)
+        return event_id, 0.0
+
+    def _join(self, event_id: int, f: ArticleFeatures, vectors: dict[str, dict[str, float]]) -> None:
+        event = self.events[event_id]
+        event.members.append(f.article_id)
+        self.assignment[f.article_id] = event_id
+        for signal in SIGNALS:
+            for key, weight in vectors[signal].items():
+                event.sums[signal][key] += weight / max(1e-9, self._idf(signal, key))
+        event.years.update(f.years)
+        if f.date:
+            event.start = min(event.start or f.date, f.date)
+            event.end = max(event.end or f.date, f.date)
+        for signal in ("actors", "places"):
+            for key in vectors[signal]:
+                self.index[f"{signal}|{key}"].add(event_id)
+        strongest = sorted(vectors["terms"].items(), key=lambda kv: -kv[1])[: self.params.candidate_terms]
+        for key, _ in strongest:
+            self.index[f"terms|{key}"].add(event_id)
+
+    def _merge(self, source: int, target: int, bridge: str) -> None:
+        a, b = self.events[source], self.events[target]
+        if a.merged_into is not None or source == target:
+            return
+        for member in a.members:
+            self.assignment[member] = target
+        b.members.extend(a.members)
+        for signal in SIGNALS:
+            b.sums[signal].update(a.sums[signal])
+        b.years.update(a.years)
+        for date in (a.start, a.end):
+            if date:
+                b.start = min(b.start or date, date)
+                b.end = max(b.end or date, date)
+        a.members = []
+        a.merged_into = target
+        for key in list(self.index):
+            if source in self.index[key]:
+                self.index[key].discard(source)
+                self.index[key].add(target)
+        self.merges.append((source, target, bridge))
+
+    def refine(self) -> None:
+        """Batch mode: reassign every article to its best event once everything has been seen
+        (online assignment depends on order; one reassignment pass removes most of that)."""
+        for _ in range(self.params.refine_passes):
+            moved = 0
+            for article_id, f in list(self.features.items()):
+                current = self.assignment[article_id]
+                vectors = self._vectors(f)
+                self._remove(article_id, vectors)
+                scored = sorted(
+                    ((self.similarity(vectors, f, self.events[e]), e) for e in self.candidates(f, vectors)),
+                    reverse=True,
+                )
+                if scored and scored[0][0] >= self.params.threshold:
+                    self._join(scored[0][1], f, vectors)
+                    moved += scored[0][1] != current
+                else:
+                    event_id = self._next
+                    self._next += 1
+                    self.events[event_id] = _Event(id=event_id)
+                    self._join(event_id, f, vectors)
+                    moved += 1
+            if not moved:
+                break
+
+    def _remove(self, article_id: str, vectors: dict[str, dict[str, float]]) -> None:
+        event = self.events[self.assignment.pop(article_id)]
+        event.members.remove(article_id)
+        f = self.features[article_id]
+        for signal in SIGNALS:
+            for key, weight in vectors[signal].items():
+                event.sums[signal][key] -= weight / max(1e-9, self._idf(signal, key))
+                if event.sums[signal][key] <= 1e-9:
+                    del event.sums[signal][key]
+        event.years.subtract(f.years)
+        event.years += Counter()
+
+    def groups(self) -> list[list[str]]:
+        """Article ids per live event, in order of first appearance."""
+        out: dict[int, list[str]] = {}
+        for article_id in self.features:
+            out.setdefault(self.assignment[article_id], []).append(article_id)
+        return list(out.values())
+
+
+def cluster_features(features: list[ArticleFeatures], params: ClusterParams | None = None) -> list[list[str]]:
+    """Batch clustering: IDF from the whole input, online pass in time order, one refinement pass."""
+    clusterer = Clusterer(params)
+    clusterer.observe(features)
+    ordered = sorted(features, key=lambda f: (f.date or dt.date.min, f.article_id))
+    for f in ordered:
+        clusterer.add(f, count=False)
+    clusterer.refine()
+    return clusterer.groups()
