@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from rashomon.errors import BadInput, RashomonError
 from rashomon.ingest import Fetcher, extract_document, read_sources
-from rashomon.records import Article, Failure, IngestOutcome, RawDocument
+from rashomon.records import AnalysedArticle, Article, Failure, IngestOutcome, RawDocument
 from rashomon.settings import Settings
 from rashomon.store import Store, input_key
 
@@ -27,6 +27,7 @@ class IngestSummary:
     """Counts of what an ingest run did, and every failure with its reason."""
 
     added: int = 0
+    analysed: int = 0
     duplicate: int = 0
     republished: int = 0
     skipped: int = 0  # inputs processed by an earlier run (resume)
@@ -112,4 +113,49 @@ def ingest(
         if len(batch) >= settings.batch_size:
             flush()
     flush()
+    if settings.analyse_on_ingest:
+        summary.analysed = sum(1 for _ in analyse_stored(store, settings))
     return summary
+
+
+def _processes(count: int) -> int:
+    """Parse on both cores when there is enough work to pay for starting a second process."""
+    import os
+
+    return min(2, os.cpu_count() or 1) if count >= 200 else 1
+
+
+def analyse_extracted(articles: list[Article], settings: Settings) -> Iterator[AnalysedArticle]:
+    """Analyse articles that are not stored (``rashomon analyse SOURCE``)."""
+    from rashomon.analyse.core import analyse_articles
+
+    yield from analyse_articles(articles, settings, n_process=_processes(len(articles)))
+
+
+def analyse_stored(
+    store: Store, settings: Settings, ids: list[str] | None = None, *, redo: bool = False
+) -> Iterator[AnalysedArticle]:
+    """Analyse stored articles (the given ids, else every article without a current analysis) and save
+    the analyses in batches; yields each analysed article."""
+    from rashomon.analyse.core import analyse_articles
+    from rashomon.analyse.nlp import load_model, model_name
+
+    nlp = load_model(settings.model)
+    if ids is None:
+        ids = store.unanalysed_ids(model_name(nlp) if redo else None)
+    elif not redo:
+        done = store.get_analyses(ids)
+        for article in store.iter_articles(ids=[i for i in ids if i in done]):
+            yield AnalysedArticle(article=article, analysis=done[article.id])
+        ids = [i for i in ids if i not in done]
+    pending: list[AnalysedArticle] = []
+    for start in range(0, len(ids), 500):
+        chunk = list(store.iter_articles(ids=ids[start : start + 500]))
+        for item in analyse_articles(chunk, settings, nlp=nlp, n_process=_processes(len(ids))):
+            pending.append(item)
+            if len(pending) >= settings.batch_size:
+                store.save_analyses([p.analysis for p in pending])
+                yield from pending
+                pending = []
+    store.save_analyses([p.analysis for p in pending])
+    yield from pending

@@ -213,6 +213,8 @@ def extract_entities(doc: Doc, *, skip_before: int = 0) -> EntityIndex:
         skip_before: character offset before which mentions are ignored (the dateline).
     """
     spans = [e for e in doc.ents if e.label_ in ENTITY_TYPES and e.start_char >= skip_before]
+    spans = sorted(spans + _unnamed_speakers(doc, spans, skip_before), key=lambda e: e.start)
+    spans = [_person_mislabelled(doc, span) for span in spans]
     role_spans = {s.start: _role_before(doc, s) for s in spans if s.label_ == "PERSON"}
     covered_by_roles = set()
     for role in role_spans.values():
@@ -279,6 +281,49 @@ def extract_entities(doc: Doc, *, skip_before: int = 0) -> EntityIndex:
 
     clusters = _merge_truncated(clusters)
     return _build_index(doc, clusters)
+
+
+def _person_mislabelled(doc: Doc, span: Span) -> Span:
+    """A person the small model tagged as an organisation ("Lidia Sarkany, spokeswoman for ..."): a
+    known first name, a capitalised surname, and a title before or a role in apposition after."""
+    if span.label_ == "PERSON" or not 2 <= len(span) <= 3 or not all(t.is_title for t in span):
+        return span
+    if gender_of(span[0].text) is None:
+        return span
+    if _role_before(doc, span) is None and _appositive_role(doc, span) is None:
+        return span
+    return Span(doc, span.start, span.end, label="PERSON")
+
+
+def _unnamed_speakers(doc: Doc, spans: list[Span], skip_before: int) -> list[Span]:
+    """People the entity recogniser missed but the parse names as speakers: a run of two to four
+    capitalised proper nouns that is the subject of a cue verb ("Lidia Sarkany, spokeswoman for ...,
+    stressed that")."""
+    from rashomon.analyse.lexicons import cue_verbs
+
+    covered = {i for span in spans for i in range(span.start, span.end)}
+    cues = cue_verbs()
+    found = []
+    for token in doc:
+        if token.dep_ not in ("nsubj",) or token.pos_ != "PROPN" or token.i in covered or token.idx < skip_before:
+            continue
+        if token.head.lemma_.lower() not in cues:
+            continue
+        left = token.i
+        while (
+            left - 1 >= 0
+            and doc[left - 1].pos_ == "PROPN"
+            and doc[left - 1].dep_ in ("compound", "flat")
+            and (doc[left - 1].is_title)
+        ):
+            left -= 1
+        words = doc[left : token.i + 1]
+        if not 2 <= len(words) <= 4 or not all(t.is_title for t in words) or any(t.i in covered for t in words):
+            continue
+        if words[0].lower_ in role_words() or words[-1].lower_ in role_words():
+            continue
+        found.append(Span(doc, left, token.i + 1, label="PERSON"))
+    return found
 
 
 def _add(cluster: _Cluster, span: Span, vote: str | None = None) -> None:

@@ -212,6 +212,8 @@ class SpeakerResolver:
         entity = self.index.entity_at(token.i)
         if entity is None:
             entity = self._entity_in_phrase(token)
+        if entity is None and token.pos_ == "PROPN":
+            entity = self._person_by_surname(token.lower_)
         if entity is not None:
             return Resolved(entity, entity.name, as_written, span, "name", entity.type)
         # 2. Pronouns.
@@ -240,6 +242,11 @@ class SpeakerResolver:
         if org is not None:
             return Resolved(org, org.name, as_written, span, "institution", org.type)
         return Resolved(None, as_written, as_written, span, "as-written", None)
+
+    def _person_by_surname(self, word: str) -> Entity | None:
+        """A surname the entity recogniser did not tag this time ("Sarkany said")."""
+        matches = [e for e in self.index.entities if e.type == "PERSON" and e.key.startswith(f"person:{word}|")]
+        return matches[0] if len(matches) == 1 else None
 
     def _entity_in_phrase(self, token: Token) -> Entity | None:
         """A person named by compound or apposition: "spokesman Alexander Lukashevich", "Lukashevich, the spokesman"."""
@@ -324,6 +331,7 @@ class SpeakerResolver:
 
     def _resolve_role(self, token: Token, phrase: list[str], position: int) -> Entity | None:
         head = token.lemma_.lower() if token.lemma_.lower() in role_words() else token.lower_
+        gender = role_gender(token.lower_)
         modifiers = {_affiliation(w) for w in phrase[:-1]}
         proper = self._proper_modifiers(token)
         paragraph = self.paragraph_of(position)
@@ -339,6 +347,8 @@ class SpeakerResolver:
             role_tokens = {_affiliation(w) for w in re.findall(r"[\w-]+", role)}
             if proper and not proper <= role_tokens:
                 continue  # "the Republican nominee" is not the "Democratic vice presidential nominee"
+            if self._gender_ok(entity.id, gender) is False:
+                continue
             score = 2.0 + len(modifiers & role_tokens) + (1.5 if entity.id in speakers else 0.0)
             scored.append((score, speakers.get(entity.id, char), entity))
         if not scored:
@@ -360,11 +370,12 @@ class SpeakerResolver:
         otherwise (a "Republican" description does not go to a "Democratic" role)."""
         paragraph = self.paragraph_of(position)
         wanted = self._proper_modifiers(token)
+        gender = role_gender(token.lower_)
         events = [(c, e, 2) for c, e, p in self.state.speakers if c < position and paragraph - p <= 2]
         events += [(c, e, 1) for c, e, p in self._subject_events if c < position and paragraph - p <= 2]
         for _, eid, _ in sorted(events, key=lambda x: (x[0], x[2]), reverse=True):
             entity = self.index.by_id.get(eid)
-            if entity is None or entity.type != "PERSON":
+            if entity is None or entity.type != "PERSON" or self._gender_ok(eid, gender) is False:
                 continue
             role_tokens = {_affiliation(w) for w in re.findall(r"[\w-]+", (entity.role or "").lower())}
             if wanted and entity.role and not wanted <= role_tokens:
@@ -424,6 +435,60 @@ class SpeakerResolver:
         if quote.speaker_id and quote.speaker_type in ("PERSON", "ORG", "GPE", "NORP"):
             self.state.speakers.append((position, quote.speaker_id, self.paragraph_of(position)))
         self.state.last_quote = quote
+
+
+_FEMALE_NOUNS = {
+    "actress",
+    "queen",
+    "duchess",
+    "princess",
+    "mother",
+    "wife",
+    "sister",
+    "daughter",
+    "grandmother",
+    "widow",
+    "girl",
+    "lady",
+    "aunt",
+    "niece",
+    "mrs",
+    "ms",
+    "madam",
+    "empress",
+    "countess",
+    "baroness",
+}
+_MALE_NOUNS = {
+    "king",
+    "prince",
+    "duke",
+    "father",
+    "husband",
+    "brother",
+    "son",
+    "boy",
+    "grandfather",
+    "widower",
+    "uncle",
+    "nephew",
+    "mr",
+    "sir",
+    "emperor",
+    "count",
+    "baron",
+    "lord",
+}
+
+
+def role_gender(noun: str) -> str | None:
+    """Gender a role noun carries ("spokeswoman" f, "chairman" m), if any."""
+    noun = noun.lower()
+    if noun in _FEMALE_NOUNS or noun.endswith(("woman", "women")):
+        return "f"
+    if noun in _MALE_NOUNS or (noun.endswith(("man", "men")) and noun not in ("human", "german", "ottoman")):
+        return "m"
+    return None
 
 
 def _token_span(token: Token) -> tuple[int, int]:

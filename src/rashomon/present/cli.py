@@ -52,6 +52,12 @@ PrivateOption = Annotated[
     typer.Option("--allow-private-network", help="Let the fetcher reach loopback and private addresses."),
 ]
 StrictOption = Annotated[bool, typer.Option("--strict", help="Exit non-zero when any input fails.")]
+ModelOption = Annotated[
+    str | None,
+    typer.Option(
+        "--model", help="spaCy pipeline package for the analysis [env RASHOMON_MODEL; default en_core_web_sm]."
+    ),
+]
 SourcesArg = Annotated[
     list[str], typer.Argument(help="Files, folders, globs or http(s) urls (pages or RSS/Atom feeds).")
 ]
@@ -151,10 +157,17 @@ def ingest_command(
     allow_private_network: PrivateOption = False,
     no_fetch: Annotated[bool, typer.Option("--no-fetch", help="Never fetch urls or linked pages.")] = False,
     strict: StrictOption = False,
+    no_analyse: Annotated[bool, typer.Option("--no-analyse", help="Store only; analyse later.")] = False,
+    model: ModelOption = None,
     fmt: Annotated[Format, typer.Option("--format", "-f", help="Summary format.")] = Format.table,
 ) -> None:
-    """Ingest SOURCES into the store: extract, deduplicate, store (idempotent and resumable)."""
-    settings = _settings(db=db, allow_private_network=allow_private_network or None)
+    """Ingest SOURCES into the store: extract, deduplicate, store, analyse (idempotent and resumable)."""
+    settings = _settings(
+        db=db,
+        allow_private_network=allow_private_network or None,
+        model=model,
+        analyse_on_ingest=False if no_analyse else None,
+    )
     with (
         _errors(),
         Store.open(settings) as store,
@@ -186,6 +199,7 @@ def ingest_command(
 def _print_summary(summary: IngestSummary) -> None:
     parts = [
         f"[green]{summary.added} added[/]",
+        f"{summary.analysed} analysed",
         f"{summary.republished} republished (carrier recorded)",
         f"{summary.duplicate} duplicate",
     ]
@@ -193,6 +207,83 @@ def _print_summary(summary: IngestSummary) -> None:
         parts.append(f"{summary.skipped} already ingested")
     parts.append(f"[{'red' if summary.failures else 'dim'}]{len(summary.failures)} failed[/]")
     err.print(", ".join(parts))
+
+
+@app.command()
+def analyse(
+    sources: Annotated[
+        list[str] | None,
+        typer.Argument(help="Files, folders, globs or urls; with --stored, article ids (or none: all)."),
+    ] = None,
+    stored: Annotated[
+        bool, typer.Option("--stored", help="Analyse articles of the store and save the analyses.")
+    ] = False,
+    redo: Annotated[
+        bool, typer.Option("--redo", help="With --stored: analyse again even if already analysed.")
+    ] = False,
+    db: DbOption = None,
+    model: ModelOption = None,
+    fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
+    allow_private_network: PrivateOption = False,
+    no_fetch: Annotated[bool, typer.Option("--no-fetch", help="Never fetch urls or linked pages.")] = False,
+    strict: StrictOption = False,
+) -> None:
+    """Entities, quotes with speakers, claims and dates of SOURCES (or of stored articles)."""
+    from rashomon.pipeline import analyse_extracted, analyse_stored
+
+    settings = _settings(db=db, model=model, allow_private_network=allow_private_network or None)
+    failures: list[Failure] = []
+    with _errors():
+        if stored:
+            with Store.open(settings) as store:
+                ids = None
+                if sources:
+                    ids = []
+                    for ref in sources:
+                        found = store.get_article(ref)
+                        if found is None:
+                            failures.append(Failure(source=ref, reason="no stored article matches"))
+                        else:
+                            ids.append(found.id)
+                results = list(analyse_stored(store, settings, ids, redo=redo))
+        else:
+            if not sources:
+                err.print("[red]error:[/] give SOURCES to analyse, or --stored")
+                raise typer.Exit(2)
+            articles: list[Article] = []
+            with _fetcher(settings, no_fetch) as fetcher:
+                for item in extract_articles(sources, settings, fetcher):
+                    (failures if isinstance(item, Failure) else articles).append(item)  # type: ignore[arg-type]
+            results = list(analyse_extracted(articles, settings))
+    _report_failures(failures)
+    if fmt == Format.json:
+        _print_json({"articles": [analysed_record(r.article, r.analysis) for r in results]})
+    else:
+        from rashomon.present.views import print_analysis
+
+        for r in results:
+            print_analysis(out, r.article, r.analysis)
+    err.print(f"{len(results)} analysed, {len(failures)} failed")
+    raise typer.Exit(_exit_code(len(results), len(failures), strict))
+
+
+def analysed_record(article: Article, analysis: Any) -> dict[str, Any]:
+    """The extract record plus ``entities``, ``quotes``, ``claims`` and ``dates``."""
+    data = article.summary()
+    data["id"] = article.id
+    data["entities"] = [
+        {
+            **{k: v for k, v in e.to_dict().items() if k != "mentions"},
+            "mentions": len(e.mentions),
+            "spans": [[m.start, m.end] for m in e.mentions],
+        }
+        for e in analysis.entities
+    ]
+    data["quotes"] = [q.to_dict() for q in analysis.quotes]
+    data["claims"] = [c.to_dict() for c in analysis.claims]
+    data["dates"] = [d.to_dict() for d in analysis.dates]
+    data["model"] = analysis.model
+    return data
 
 
 @app.command("list")
@@ -251,16 +342,23 @@ def show(
     db: DbOption = None,
     fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
 ) -> None:
-    """Show one stored article: metadata, carriers and text."""
+    """Show one stored article: metadata, carriers, text, entities and quotes with speakers."""
     settings = _settings(db=db)
     with _errors(), Store.open(settings) as store:
         found = store.get_article(article)
+        analysis = store.get_analysis(found.id) if found else None
     if found is None:
         err.print(f"[red]error:[/] no stored article matches {article!r}")
         raise typer.Exit(1)
     if fmt == Format.json:
-        _print_json({"articles": [_stored_summary(found)]})
+        record = analysed_record(found, analysis) if analysis else found.summary()
+        record.update(_stored_summary(found))
+        _print_json({"articles": [record]})
         return
-    from rashomon.present.views import print_article
+    from rashomon.present.views import print_analysis, print_article
 
     print_article(out, found)
+    if analysis is not None:
+        print_analysis(out, found, analysis, header=False)
+    else:
+        err.print("not analysed yet: run `rashomon analyse --stored`")

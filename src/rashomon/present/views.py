@@ -7,7 +7,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from rashomon.records import Article
+from rashomon.records import Analysis, Article
 
 
 def print_article(console: Console, article: Article) -> None:
@@ -35,3 +35,31 @@ def print_article(console: Console, article: Article) -> None:
             carried.add_row(c.relation, Text(c.outlet or ""), Text(c.url or c.source), f"{c.similarity:.2f}")
         console.print(carried)
     console.print(Text(article.text))
+
+
+def print_analysis(console: Console, article: Article, analysis: Analysis, *, header: bool = True) -> None:
+    """Entities and quotes with speakers, as tables."""
+    if header:
+        title = f"{article.title or article.source} — {article.outlet or ''} {article.published or ''}"
+        console.print(Panel(Text(title), expand=False))
+    entities = Table("entity", "type", "role", "mentions", "also written", title="entities", title_justify="left")
+    for entity in sorted(analysis.entities, key=lambda e: -len(e.mentions)):
+        entities.add_row(
+            Text(entity.name),
+            entity.type,
+            Text(entity.role or ""),
+            str(len(entity.mentions)),
+            Text(", ".join(entity.aliases)[:80]),
+        )
+    console.print(entities)
+    quotes = Table(
+        "speaker", "as written", "cue", "kind", "quote", title="who said what", title_justify="left", show_lines=True
+    )
+    for quote in analysis.quotes:
+        speaker = quote.speaker or "?"
+        if quote.on_behalf_of:
+            speaker += f" (for {quote.on_behalf_of})"
+        quotes.add_row(
+            Text(speaker), Text(quote.speaker_as_written or ""), Text(quote.cue or ""), quote.kind, Text(quote.text)
+        )
+    console.print(quotes)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import logging
 from collections.abc import Iterable, Iterator
 from importlib import resources
@@ -23,9 +24,9 @@ from sqlalchemy.engine import Connection, Engine
 
 from rashomon.errors import StoreError
 from rashomon.ingest import dedup
-from rashomon.records import Article, Carrier, Dateline, IngestOutcome
+from rashomon.records import Analysis, Article, Carrier, Dateline, IngestOutcome
 from rashomon.settings import Settings
-from rashomon.store.schema import articles, carriers, inputs, minhash_bands
+from rashomon.store.schema import analyses, article_entities, articles, carriers, inputs, minhash_bands
 
 logger = logging.getLogger(__name__)
 
@@ -96,6 +97,10 @@ def migrate(engine: Engine) -> None:
 def input_key(source: str, content: str) -> str:
     """Identity of one processed input: its name and a hash of its raw content."""
     return hashlib.sha256(f"{source}\x00{content}".encode("utf-8", errors="replace")).hexdigest()
+
+
+# Bump when the analysis output changes shape or meaning: stored analyses of older versions are redone.
+ANALYSIS_VERSION = 1
 
 
 def _now() -> dt.datetime:
@@ -273,6 +278,72 @@ class Store:
                 for k in dedup.band_keys(sig, self.settings.near_duplicate_threshold)
             ],
         )
+
+    def save_analyses(self, items: list[Analysis]) -> None:
+        """Store analyses (replacing earlier ones of the same articles) in one transaction."""
+        if not items:
+            return
+        with self.engine.begin() as conn:
+            ids = [a.article_id for a in items]
+            conn.execute(sa.delete(analyses).where(analyses.c.article_id.in_(ids)))
+            conn.execute(sa.delete(article_entities).where(article_entities.c.article_id.in_(ids)))
+            conn.execute(
+                sa.insert(analyses),
+                [
+                    {
+                        "article_id": a.article_id,
+                        "model": a.model,
+                        "version": ANALYSIS_VERSION,
+                        "data": json.dumps(a.to_dict(), ensure_ascii=False),
+                        "created_at": _now(),
+                    }
+                    for a in items
+                ],
+            )
+            rows = {}
+            for a in items:
+                for entity in a.entities:
+                    key = (a.article_id, entity.key[:300])
+                    if key in rows:
+                        rows[key]["mentions"] += len(entity.mentions)
+                    else:
+                        rows[key] = {
+                            "article_id": a.article_id,
+                            "entity_key": entity.key[:300],
+                            "name": entity.name,
+                            "type": entity.type,
+                            "mentions": len(entity.mentions),
+                        }
+            if rows:
+                conn.execute(sa.insert(article_entities), list(rows.values()))
+
+    def get_analysis(self, article_id: str) -> Analysis | None:
+        with self.engine.connect() as conn:
+            data = conn.execute(sa.select(analyses.c.data).where(analyses.c.article_id == article_id)).scalar()
+        return Analysis.from_dict(json.loads(data)) if data else None
+
+    def get_analyses(self, article_ids: Iterable[str]) -> dict[str, Analysis]:
+        ids = list(article_ids)
+        found: dict[str, Analysis] = {}
+        with self.engine.connect() as conn:
+            for start in range(0, len(ids), 500):
+                rows = conn.execute(
+                    sa.select(analyses.c.article_id, analyses.c.data).where(
+                        analyses.c.article_id.in_(ids[start : start + 500])
+                    )
+                )
+                for article_id, data in rows:
+                    found[article_id] = Analysis.from_dict(json.loads(data))
+        return found
+
+    def unanalysed_ids(self, model: str | None = None) -> list[str]:
+        """Articles without an analysis (or, given a model name, without one by that model)."""
+        query = sa.select(articles.c.id).outerjoin(analyses, analyses.c.article_id == articles.c.id)
+        condition = analyses.c.article_id.is_(None) | (analyses.c.version != ANALYSIS_VERSION)
+        if model:
+            condition = condition | (analyses.c.model != model)
+        with self.engine.connect() as conn:
+            return list(conn.execute(query.where(condition).order_by(articles.c.id)).scalars())
 
     # -------------------------------------------------------------------------------------- reads
 

@@ -86,3 +86,25 @@ inputs = Table(
 )
 
 Index("ix_carriers_locator", carriers.c.locator)
+
+# One analysis per article (entities, quotes, claims, dates as JSON), replaced when re-analysed.
+analyses = Table(
+    "analyses",
+    metadata,
+    Column("article_id", String(32), ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
+    Column("model", String(120), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("data", Text, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+# Canonical entity keys per article: the events stage finds candidate articles through them.
+article_entities = Table(
+    "article_entities",
+    metadata,
+    Column("article_id", String(32), ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
+    Column("entity_key", String(300), primary_key=True, index=True),
+    Column("name", Text, nullable=False),
+    Column("type", String(16), nullable=False),
+    Column("mentions", Integer, nullable=False),
+)
