@@ -21,7 +21,6 @@ import gzip
 import itertools
 import json
 import math
-import pickle
 import sys
 import time
 import tracemalloc
@@ -144,11 +143,11 @@ def run_rashomon(features, params):  # type: ignore[no-untyped-def]
 
 def tune(features, gold, base):  # type: ignore[no-untyped-def]
     grid = {
-        "w_terms": [0.35, 0.45, 0.55],
+        "w_terms": [0.4, 0.5],
         "w_actors": [0.25, 0.35, 0.45],
-        "w_places": [0.05, 0.1, 0.2],
-        "w_dates": [0.05, 0.1, 0.2],
-        "threshold": [0.14, 0.18, 0.22, 0.26, 0.3],
+        "w_places": [0.1, 0.2],
+        "w_dates": [0.1, 0.2],
+        "threshold": [0.16, 0.2, 0.24, 0.28],
     }
     best = (-1.0, base)
     for values in itertools.product(*grid.values()):
@@ -232,7 +231,6 @@ def main(argv: list[str] | None = None) -> int:
         results["scaling"] = curve
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "events.json").write_text(json.dumps(results, indent=2, default=str) + "\n")
-    del pickle
     return 0
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from rashomon.errors import BadInput, RashomonError
 from rashomon.ingest import Fetcher, extract_document, read_sources
-from rashomon.records import AnalysedArticle, Article, Failure, IngestOutcome, RawDocument
+from rashomon.records import AnalysedArticle, Article, Event, Failure, IngestOutcome, RawDocument
 from rashomon.settings import Settings
 from rashomon.store import Store, input_key
 
@@ -28,6 +28,7 @@ class IngestSummary:
 
     added: int = 0
     analysed: int = 0
+    clustered: int = 0
     duplicate: int = 0
     republished: int = 0
     skipped: int = 0  # inputs processed by an earlier run (resume)
@@ -114,8 +115,62 @@ def ingest(
             flush()
     flush()
     if settings.analyse_on_ingest:
-        summary.analysed = sum(1 for _ in analyse_stored(store, settings))
+        analysed = [item.article.id for item in analyse_stored(store, settings)]
+        summary.analysed = len(analysed)
+        from rashomon.events.incremental import cluster_pending
+
+        summary.clustered = len(cluster_pending(store, settings))
     return summary
+
+
+def stored_event(store: Store, event_id: int) -> Event | None:
+    """An event of the store as a record, members ordered by publication."""
+    from rashomon.events.build import make_event
+
+    row = store.event_row(event_id)
+    if row is None:
+        return None
+    members = list(store.iter_articles(ids=list(row["members"])))
+    event = make_event(str(row["id"]), members, row["members"], merged_from=row["merged_from"])
+    return event.replace(title=row["title"] or event.title)
+
+
+def cluster_sources(
+    sources: Iterable[str], settings: Settings, fetcher: Fetcher | None = None
+) -> tuple[list[Event], list[AnalysedArticle], list[Failure]]:
+    """``rashomon cluster``: extract, analyse and group into events, without a store."""
+    from rashomon.events import cluster_events
+
+    articles: list[Article] = []
+    failures: list[Failure] = []
+    for item in extract_articles(sources, settings, fetcher):
+        (failures if isinstance(item, Failure) else articles).append(item)  # type: ignore[arg-type]
+    analysed = list(analyse_extracted(_dedupe_exact(articles), settings))
+    from rashomon.events.incremental import params_for
+
+    return cluster_events(analysed, params_for(settings)), analysed, failures
+
+
+def _dedupe_exact(articles: list[Article]) -> list[Article]:
+    """The same text twice in one input set is one article (its carriers merged)."""
+    seen: dict[str, Article] = {}
+    for article in articles:
+        if article.content_hash in seen:
+            first = seen[article.content_hash]
+            from rashomon.records import Carrier
+
+            carrier = Carrier(
+                source=article.source,
+                url=article.url,
+                outlet=article.outlet,
+                title=article.title,
+                published=article.published,
+                relation="exact",
+            )
+            seen[article.content_hash] = first.replace(carriers=(*first.carriers, carrier))
+        else:
+            seen[article.content_hash] = article
+    return list(seen.values())
 
 
 def _processes(count: int) -> int:

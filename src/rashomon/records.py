@@ -268,3 +268,55 @@ class Analysis(Record):
 class AnalysedArticle(Record):
     article: Article
     analysis: Analysis
+
+
+# --------------------------------------------------------------------------------------------- events
+
+
+@dataclass(frozen=True, kw_only=True)
+class EventArticle(Record):
+    """An article as a member of an event."""
+
+    article_id: str
+    source: str
+    title: str | None = None
+    outlet: str | None = None
+    published: str | None = None
+    url: str | None = None
+    similarity: float = 0.0
+
+
+@dataclass(frozen=True, kw_only=True)
+class Event(Record):
+    """Reports of one real-world event: who reported it, when, and under which headline."""
+
+    id: str
+    title: str | None
+    start: str | None = None
+    end: str | None = None
+    outlets: tuple[str, ...] = ()
+    articles: tuple[EventArticle, ...] = ()
+    merged_from: tuple[str, ...] = ()
+
+    def summary(self) -> dict[str, Any]:
+        """The fields ``rashomon cluster --format json`` prints."""
+        return {
+            "id": self.id,
+            "title": self.title,
+            "start": self.start,
+            "end": self.end,
+            "outlets": list(self.outlets),
+            "articles": [
+                {
+                    "source": a.source,
+                    "title": a.title,
+                    "outlet": a.outlet,
+                    "published": a.published,
+                    "id": a.article_id,
+                    "url": a.url,
+                }
+                for a in self.articles
+            ],
+            "size": len(self.articles),
+            "merged_from": list(self.merged_from),
+        }

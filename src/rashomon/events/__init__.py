@@ -1,0 +1,27 @@
+"""Events: articles grouped by the real-world event they report (time-aware, incremental)."""
+
+from rashomon.events.cluster import ArticleFeatures, Clusterer, ClusterParams, cluster_features, features_of
+
+__all__ = ["ArticleFeatures", "ClusterParams", "Clusterer", "cluster_events", "cluster_features", "features_of"]
+
+
+def cluster_events(items, params=None):  # type: ignore[no-untyped-def]
+    """Batch: AnalysedArticle records -> Event records (``rashomon cluster``)."""
+    from rashomon.events.build import make_event
+
+    items = list(items)
+    features = [features_of(item) for item in items]
+    clusterer = Clusterer(params)
+    clusterer.observe(features)
+    import datetime as dt
+
+    for f in sorted(features, key=lambda f: (f.date or dt.date.min, f.article_id)):
+        clusterer.add(f, count=False)
+    clusterer.refine()
+    by_id = {item.article.id: item.article for item in items}
+    events = []
+    for number, group in enumerate(clusterer.groups(), 1):
+        centrality = {a: clusterer.centrality(a) for a in group}
+        events.append(make_event(f"ev{number}", [by_id[a] for a in group], centrality))
+    events.sort(key=lambda e: (-len(e.articles), e.start or "", e.id))
+    return [e.replace(id=f"ev{i}") for i, e in enumerate(events, 1)]

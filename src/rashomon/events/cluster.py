@@ -306,6 +306,19 @@ class Clusterer:
         event.years.subtract(f.years)
         event.years += Counter()
 
+    def seed(self, event_id: int, members: list[ArticleFeatures]) -> None:
+        """Load an existing event (incremental mode): its members join it as they did before."""
+        self.events[event_id] = _Event(id=event_id)
+        self._next = max(self._next, event_id + 1)
+        for f in members:
+            self.features[f.article_id] = f
+            self._join(event_id, f, self._vectors(f))
+
+    def centrality(self, article_id: str) -> float:
+        """Similarity of a member to its own event: the most central member's headline names the event."""
+        f = self.features[article_id]
+        return self.similarity(self._vectors(f), f, self.events[self.assignment[article_id]])
+
     def groups(self) -> list[list[str]]:
         """Article ids per live event, in order of first appearance."""
         out: dict[int, list[str]] = {}

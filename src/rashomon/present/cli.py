@@ -18,6 +18,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 from rashomon import __version__
 from rashomon.errors import RashomonError
@@ -200,6 +201,7 @@ def _print_summary(summary: IngestSummary) -> None:
     parts = [
         f"[green]{summary.added} added[/]",
         f"{summary.analysed} analysed",
+        f"{summary.clustered} clustered",
         f"{summary.republished} republished (carrier recorded)",
         f"{summary.duplicate} duplicate",
     ]
@@ -284,6 +286,106 @@ def analysed_record(article: Article, analysis: Any) -> dict[str, Any]:
     data["dates"] = [d.to_dict() for d in analysis.dates]
     data["model"] = analysis.model
     return data
+
+
+@app.command()
+def cluster(
+    sources: SourcesArg,
+    fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
+    model: ModelOption = None,
+    allow_private_network: PrivateOption = False,
+    no_fetch: Annotated[bool, typer.Option("--no-fetch", help="Never fetch urls or linked pages.")] = False,
+    strict: StrictOption = False,
+) -> None:
+    """Group SOURCES into events (same real-world event, not same topic), without a store."""
+    from rashomon.pipeline import cluster_sources
+
+    settings = _settings(model=model, allow_private_network=allow_private_network or None)
+    with _errors(), _fetcher(settings, no_fetch) as fetcher:
+        events, analysed, failures = cluster_sources(sources, settings, fetcher)
+    _report_failures(failures)
+    if fmt == Format.json:
+        _print_json({"events": [e.summary() for e in events]})
+    else:
+        _event_table(events)
+    err.print(f"{len(analysed)} articles in {len(events)} events, {len(failures)} failed")
+    raise typer.Exit(_exit_code(len(analysed), len(failures), strict))
+
+
+def _event_table(events: list[Any]) -> None:
+    table = Table(show_lines=True)
+    for name in ("event", "dates", "title", "outlets", "articles"):
+        table.add_column(name, overflow="fold")
+    for event in events:
+        dates = event.start or ""
+        if event.end and event.end != event.start:
+            dates += f" – {event.end}"
+        table.add_row(
+            event.id,
+            dates,
+            Text(event.title or ""),
+            Text(", ".join(event.outlets)),
+            Text("\n".join(a.source for a in event.articles)),
+        )
+    out.print(table)
+
+
+@app.command("events")
+def events_command(
+    db: DbOption = None,
+    limit: Annotated[int, typer.Option(help="At most this many events.")] = 50,
+    min_size: Annotated[int, typer.Option("--min-size", help="Only events with at least this many articles.")] = 1,
+    fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
+) -> None:
+    """List the store's events, most recent first: dates, outlets, size."""
+    settings = _settings(db=db)
+    with _errors(), Store.open(settings) as store:
+        rows = store.list_events(limit=limit, min_size=min_size)
+    if fmt == Format.json:
+        _print_json(
+            {
+                "events": [
+                    {
+                        "id": str(r["id"]),
+                        "title": r["title"],
+                        "start": r["start"],
+                        "end": r["end"],
+                        "outlets": r["outlets"],
+                        "size": r["size"],
+                    }
+                    for r in rows
+                ]
+            }
+        )
+        return
+    table = Table("id", "dates", "size", "title", "outlets")
+    for r in rows:
+        dates = (r["start"] or "") + (f" – {r['end']}" if r["end"] and r["end"] != r["start"] else "")
+        table.add_row(str(r["id"]), dates, str(r["size"]), Text(r["title"] or ""), Text(", ".join(r["outlets"])))
+    out.print(table)
+
+
+@app.command("event")
+def event_command(
+    event_id: Annotated[int, typer.Argument(help="Event id (from `rashomon events`).")],
+    db: DbOption = None,
+    fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
+) -> None:
+    """Show one stored event: its articles, outlets, dates and the events merged into it."""
+    from rashomon.pipeline import stored_event
+
+    settings = _settings(db=db)
+    with _errors(), Store.open(settings) as store:
+        event = stored_event(store, event_id)
+    if event is None:
+        err.print(f"[red]error:[/] no event {event_id}")
+        raise typer.Exit(1)
+    if fmt == Format.json:
+        _print_json({"events": [event.summary()]})
+        return
+    _event_table([event])
+    if event.merged_from:
+        err.print(f"merged from events {', '.join(event.merged_from)}")
 
 
 @app.command("list")

@@ -26,6 +26,7 @@ from rashomon.errors import StoreError
 from rashomon.ingest import dedup
 from rashomon.records import Analysis, Article, Carrier, Dateline, IngestOutcome
 from rashomon.settings import Settings
+from rashomon.store.events_db import EventStoreMixin
 from rashomon.store.schema import analyses, article_entities, articles, carriers, inputs, minhash_bands
 
 logger = logging.getLogger(__name__)
@@ -107,7 +108,7 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-class Store:
+class Store(EventStoreMixin):
     """The article store. Open with ``Store.open(settings)``; every write is one transaction per batch."""
 
     def __init__(self, engine: Engine, settings: Settings) -> None:

@@ -108,3 +108,54 @@ article_entities = Table(
     Column("type", String(16), nullable=False),
     Column("mentions", Integer, nullable=False),
 )
+
+
+# Events: each article belongs to at most one live event; merged events point to the one that absorbed them.
+events = Table(
+    "events",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("title", Text),
+    Column("start", String(40)),
+    Column("end", String(40), index=True),
+    Column("outlets", Text, nullable=False),  # JSON list
+    Column("size", Integer, nullable=False),
+    Column("merged_into", Integer),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+event_articles = Table(
+    "event_articles",
+    metadata,
+    Column("article_id", String(32), ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
+    Column("event_id", Integer, ForeignKey("events.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("similarity", Float, nullable=False),
+    Column("added_at", DateTime(timezone=True), nullable=False),
+)
+
+event_merges = Table(
+    "event_merges",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("merged", Integer, nullable=False),
+    Column("into", Integer, nullable=False),
+    Column("bridge_article", String(32)),
+    Column("at", DateTime(timezone=True), nullable=False),
+)
+
+# Document frequencies of clustering features (IDF for incremental clustering) and named counters.
+feature_df = Table(
+    "feature_df",
+    metadata,
+    Column("signal", String(16), primary_key=True),
+    Column("key", String(300), primary_key=True),
+    Column("df", Integer, nullable=False),
+)
+
+counters = Table(
+    "counters",
+    metadata,
+    Column("name", String(64), primary_key=True),
+    Column("value", Integer, nullable=False),
+)
