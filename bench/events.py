@@ -182,10 +182,9 @@ def main(argv: list[str] | None = None) -> int:
         results["tuned"] = {"train_b3_f1": score, "params": dataclasses.asdict(params)}
         print(f"tuned on train: B3 F1 {score:.4f} with {dataclasses.asdict(params)}")
     # Baseline threshold tuned on train (and dev, as the README's baseline was).
-    base_threshold = max(
-        (bcubed(baseline_clusters(splits["train"][0], t), {k: v["event"] for k, v in splits["train"][1].items()})["f1"], t)
-        for t in [x / 100 for x in range(5, 60, 3)]
-    )[1]
+    train_gold = {k: v["event"] for k, v in splits["train"][1].items()}
+    thresholds = [x / 100 for x in range(5, 60, 3)]
+    base_threshold = max((bcubed(baseline_clusters(splits["train"][0], t), train_gold)["f1"], t) for t in thresholds)[1]
     for split in ("train", "dev"):
         docs, labels, features = splits[split]
         gold = {k: v["event"] for k, v in labels.items()}

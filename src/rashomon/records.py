@@ -215,6 +215,7 @@ class Quote(Record):
     on_behalf_of: str | None = None  # "Moscow" when a spokesman's words are given as "Moscow believes"
     paragraph: int = 0
     resolution: str = ""  # how the speaker was found: name | surname | pronoun | role | continuation | ...
+    cue_lemma: str | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -226,6 +227,15 @@ class DateMention(Record):
     end: int
     value: str | None = None
     relative: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
+class Quantity(Record):
+    """A number in a claim with what it counts ("19 dead" -> value 19, noun "dead")."""
+
+    text: str
+    value: float | None
+    noun: str | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -247,6 +257,9 @@ class Claim(Record):
     numbers: tuple[str, ...] = ()
     negated: bool = False
     paragraph: int = 0
+    lemmas: tuple[str, ...] = ()  # content lemmas, for alignment across outlets
+    quantities: tuple[Quantity, ...] = ()  # counted things: 12 "people", 3,400 "resident"
+    places: tuple[str, ...] = ()  # places named in the claim
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -320,3 +333,98 @@ class Event(Record):
             "size": len(self.articles),
             "merged_from": list(self.merged_from),
         }
+
+
+# -------------------------------------------------------------------------------------------- compare
+
+
+@dataclass(frozen=True, kw_only=True)
+class Statement(Record):
+    """One outlet's wording of a claim."""
+
+    source: str
+    text: str
+    voice: str
+    outlet: str | None = None
+    article_id: str = ""
+    claim_id: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class ClaimGroup(Record):
+    """Statements of several outlets aligned as one claim: shared, unique or in conflict."""
+
+    id: str
+    status: str  # shared | unique | conflict
+    statements: tuple[Statement, ...]
+    note: str | None = None
+    sources: tuple[str, ...] = ()
+    similarity: float = 0.0
+
+
+@dataclass(frozen=True, kw_only=True)
+class Omission(Record):
+    """Claims other outlets report and this source lacks, most reported first."""
+
+    source: str
+    outlet: str | None
+    missing: tuple[dict[str, Any], ...] = ()  # {"claim": id, "reported_by": n, "sources": [...], "text": ...}
+
+
+@dataclass(frozen=True, kw_only=True)
+class LoadedTerm(Record):
+    term: str
+    category: str
+    polarity: str
+    sentence: str
+    speaker: str | None = None  # None: the outlet's own voice
+
+
+@dataclass(frozen=True, kw_only=True)
+class Voice(Record):
+    speaker: str
+    quotes: int
+    words: int
+    affiliation: str | None = None
+    type: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Framing(Record):
+    """How one source frames the event."""
+
+    source: str
+    outlet: str | None
+    headline: str | None
+    attribution_verbs: dict[str, int] = field(default_factory=dict)
+    loaded_terms: tuple[LoadedTerm, ...] = ()
+    quoted_loaded_terms: tuple[LoadedTerm, ...] = ()
+    tone: dict[str, dict[str, Any]] = field(default_factory=dict)
+    voices: tuple[Voice, ...] = ()
+    voices_by_affiliation: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, kw_only=True)
+class TimelineEntry(Record):
+    date: str
+    kind: str  # published | mentioned
+    source: str
+    outlet: str | None = None
+    text: str | None = None
+    relation: str | None = None  # before | same day | after (publication relative to the event's main date)
+
+
+@dataclass(frozen=True, kw_only=True)
+class ComparedEvent(Record):
+    """Everything ``rashomon compare`` reports about one event."""
+
+    id: str
+    title: str | None
+    articles: tuple[dict[str, Any], ...]
+    entities: tuple[dict[str, Any], ...]
+    quotes: tuple[dict[str, Any], ...]
+    claims: tuple[ClaimGroup, ...]
+    omissions: tuple[Omission, ...]
+    framing: tuple[Framing, ...]
+    timeline: tuple[TimelineEntry, ...]
+    main_date: str | None = None

@@ -206,3 +206,64 @@ def test_cli_unusable_store_is_one_error_line(runner: CliRunner, tmp_path: Path)
     assert "error:" in result.stderr
     assert "Traceback" not in result.output
     assert result.stdout == ""
+
+
+# ------------------------------------------------------------------------------------------- analyse
+
+
+def test_cli_analyse_json_is_one_object_with_entities_and_quotes(runner: CliRunner, examples_dir: Path) -> None:
+    result = runner.invoke(app, ["analyse", str(examples_dir / "mna-lisk-flood.txt"), "--format", "json"])
+    assert result.exit_code == 0, result.stderr
+    payload = json.loads(result.stdout)  # the whole of stdout is one JSON document
+    assert list(payload) == ["articles"]
+    [article] = payload["articles"]
+    assert CONTRACT | {"id", "entities", "quotes"} <= set(article)
+    assert article["dateline"]["place"] == "Lisk"
+    names = {e["name"]: e for e in article["entities"]}
+    assert names["Teodor Halvik"]["type"] == "PERSON"
+    assert names["Regional Water Authority"]["acronym"] == "RWA"
+    for quote in article["quotes"]:
+        assert {"speaker", "speaker_as_written", "cue", "text", "kind"} <= set(quote)
+        assert article["text"][quote["start"] : quote["end"]].strip() == quote["text"]
+    spokeswoman = [q for q in article["quotes"] if q["speaker_as_written"] == "the spokeswoman"]
+    assert spokeswoman and {q["speaker"] for q in spokeswoman} == {"Lidia Sarkany"}
+    assert any(q["speaker"] == "Teodor Halvik" and q["kind"] == "direct" for q in article["quotes"])
+    assert "1 analysed, 0 failed" in result.stderr
+
+
+def test_cli_analyse_needs_sources_or_stored(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["analyse"])
+    assert result.exit_code == 2
+    assert result.stdout == ""
+
+
+def test_cli_analyse_stored_and_show(runner: CliRunner, examples_dir: Path, tmp_path: Path) -> None:
+    db = str(tmp_path / "analyse.db")
+    source = str(examples_dir / "mna-lisk-flood.txt")
+    ingested = runner.invoke(app, ["ingest", source, "--db", db, "--no-analyse"])
+    assert ingested.exit_code == 0, ingested.stderr
+    assert "0 analysed" in ingested.stderr
+
+    before = runner.invoke(app, ["show", source, "--db", db])
+    assert before.exit_code == 0
+    assert "not analysed yet" in before.stderr
+    assert "who said what" not in before.stdout
+
+    analysed = runner.invoke(app, ["analyse", "--stored", "--db", db, "--format", "json"])
+    assert analysed.exit_code == 0, analysed.stderr
+    [article] = json.loads(analysed.stdout)["articles"]
+    assert article["source"] == source
+    assert any(q["speaker"] == "Marta Ostrelli" for q in article["quotes"])
+
+    shown = runner.invoke(app, ["show", article["id"], "--db", db])
+    assert shown.exit_code == 0, shown.stderr
+    assert "who said what" in shown.stdout
+    # The text never writes "the minister" next to his name: only the analysis puts them in one row.
+    table = shown.stdout[shown.stdout.index("who said what") :]
+    assert any("Teodor Halvik" in line and "the minister" in line for line in table.splitlines()), table
+    assert "Lidia Sarkany" in table
+
+    unknown = runner.invoke(app, ["analyse", "--stored", "nothing-here", "--db", db, "--format", "json"])
+    assert unknown.exit_code == 1
+    assert json.loads(unknown.stdout) == {"articles": []}
+    assert "no stored article matches" in unknown.stderr

@@ -14,7 +14,7 @@ from alembic.runtime.migration import MigrationContext
 from rashomon.pipeline import ingest
 from rashomon.settings import Settings
 from rashomon.store import Store, database_url
-from rashomon.store.schema import carriers, inputs, metadata
+from rashomon.store.schema import analyses, article_entities, carriers, inputs, metadata
 
 COURIER = "https://www.kettlemoor-courier.example/business/2025/03/14/orvan-dam-flood-tamsel-agro-insurers/"
 MARKETS = "https://markets-today.example/wire/calder/2025-03-14/insurers-tamsel-agro-orvan-dam-flood"
@@ -63,9 +63,7 @@ def test_db_wire_copies_stored_once_with_two_carriers(store: Store, examples_dir
     assert found is not None and found.id == article.id
 
 
-def test_db_exact_copy_under_another_url_adds_exact_carrier(
-    store: Store, examples_dir: Path, tmp_path: Path
-) -> None:
+def test_db_exact_copy_under_another_url_adds_exact_carrier(store: Store, examples_dir: Path, tmp_path: Path) -> None:
     first = json.loads((examples_dir / "wire.jsonl").read_text(encoding="utf-8").splitlines()[0])
     copy = dict(first, url="https://www.valley-post.example/2025/03/14/orvan-dam-insurers/", outlet="Valley Post")
     (tmp_path / "original.jsonl").write_text(json.dumps(first) + "\n", encoding="utf-8")
@@ -165,6 +163,50 @@ def test_db_iter_articles_filters_by_outlet(store: Store, examples_dir: Path) ->
     assert len(ledger) == 4
     assert {a.outlet for a in ledger} == {"The Northern Ledger"}
     assert len(list(store.iter_articles(limit=2))) == 2
+
+
+def test_db_ingest_saves_an_analysis_and_entity_rows_for_every_article(store: Store, examples_dir: Path) -> None:
+    summary = ingest([str(examples_dir)], store.settings, store)
+    assert (summary.added, summary.analysed) == (9, 9)
+    ids = [a.id for a in store.iter_articles()]
+    assert len(ids) == 9
+    assert store.unanalysed_ids() == []
+    analyses_by_id = store.get_analyses(ids)
+    assert set(analyses_by_id) == set(ids)
+    with store.engine.connect() as conn:
+        rows = conn.execute(sa.select(article_entities)).mappings().all()
+    for article_id in ids:
+        analysis = store.get_analysis(article_id)
+        assert analysis is not None and analysis == analyses_by_id[article_id]
+        assert analysis.article_id == article_id and analysis.entities
+        own = [r for r in rows if r["article_id"] == article_id]
+        assert own, article_id
+        # One row per canonical key, with the mentions of every entity of that key.
+        keys = {e.key[:300] for e in analysis.entities}
+        assert {r["entity_key"] for r in own} == keys
+        assert sum(r["mentions"] for r in own) == sum(len(e.mentions) for e in analysis.entities)
+    mna = store.get_article(str(examples_dir / "mna-lisk-flood.txt"))
+    assert mna is not None
+    halvik = [r for r in rows if r["article_id"] == mna.id and r["name"] == "Teodor Halvik"]
+    assert [(r["type"], r["entity_key"]) for r in halvik] == [("PERSON", "person:halvik|teodor")]
+
+
+def test_db_save_analyses_replaces_earlier_ones(store: Store, examples_dir: Path) -> None:
+    ingest([str(examples_dir / "mna-lisk-flood.txt")], store.settings, store)
+    [article] = store.iter_articles()
+    analysis = store.get_analysis(article.id)
+    assert analysis is not None
+    entity_rows = _rows(store, article_entities)
+    shorter = analysis.replace(entities=analysis.entities[:1], model="another-model")
+    store.save_analyses([shorter])
+    assert store.get_analysis(article.id) == shorter
+    assert (_rows(store, analyses), _rows(store, article_entities)) == (1, 1)
+    assert entity_rows > 1
+    assert store.unanalysed_ids() == []
+    assert store.unanalysed_ids(model="another-model") == []
+    assert store.unanalysed_ids(model=analysis.model) == [article.id]
+    store.save_analyses([])  # nothing to save is no error
+    assert store.get_analysis("no-such-article") is None
 
 
 def test_db_schema_matches_alembic_head(store: Store) -> None:

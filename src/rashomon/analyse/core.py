@@ -171,6 +171,7 @@ def resolve_quotes(
             on_behalf_of=resolved.on_behalf_of,
             paragraph=item.paragraph,
             resolution=resolved.how,
+            cue_lemma=att.cue_lemma if att else None,
         )
         if resolved.how in ("role", "relative:role") and resolved.entity is not None and resolved.span:
             role_mentions.setdefault(resolved.entity.id, []).append(

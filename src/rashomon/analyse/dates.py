@@ -20,7 +20,10 @@ _MONTH = (
     r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
     r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
 )
-_MONTH_DAY = re.compile(rf"\b{_MONTH}\s+(\d{{1,2}})(?:st|nd|rd|th)?(?:\s*[-–]\s*(\d{{1,2}}))?(?:,?\s+(\d{{4}}))?", re.I)
+# (?!\d): "July 2010" is a month and a year, not July 20.
+_MONTH_DAY = re.compile(
+    rf"\b{_MONTH}\s+(\d{{1,2}})(?!\d)(?:st|nd|rd|th)?(?:\s*[-–]\s*(\d{{1,2}}))?(?:,?\s+(\d{{4}}))?", re.I
+)
 _DAY_MONTH = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?(?:\s*[-–]\s*(\d{{1,2}}))?\s+{_MONTH}(?:,?\s+(\d{{4}}))?", re.I)
 _MONTH_ONLY = re.compile(rf"^(?:in\s+|early\s+|late\s+|mid-?)?{_MONTH}(?:\s+(\d{{4}}))?$", re.I)
 _YEAR = re.compile(r"^(?:in\s+|the\s+year\s+|since\s+)?((?:19|20)\d{2})s?$", re.I)
@@ -59,11 +62,11 @@ def normalise_date(text: str, ref: dt.date | None, *, future: bool = False) -> t
     match = _MONTH_DAY.search(text) or None
     if match:
         month, day, day2, year = MONTHS.get(match[1].lower().rstrip(".")), int(match[2]), match[3], match[4]
-        return _day_value(month, day, int(day2) if day2 else None, int(year) if year else None, ref), not year
+        return _day_value(month, day, int(day2) if day2 else None, int(year) if year else None, ref, future), not year
     match = _DAY_MONTH.search(text)
     if match:
         day, day2, month, year = int(match[1]), match[2], MONTHS.get(match[3].lower().rstrip(".")), match[4]
-        return _day_value(month, day, int(day2) if day2 else None, int(year) if year else None, ref), not year
+        return _day_value(month, day, int(day2) if day2 else None, int(year) if year else None, ref, future), not year
     match = _MONTH_ONLY.match(low)
     if match:
         month = MONTHS.get(match[1].lower().rstrip("."))
@@ -97,16 +100,19 @@ def normalise_date(text: str, ref: dt.date | None, *, future: bool = False) -> t
     return None, False
 
 
-def _day_value(month: int | None, day: int, day2: int | None, year: int | None, ref: dt.date | None) -> str | None:
+def _day_value(
+    month: int | None, day: int, day2: int | None, year: int | None, ref: dt.date | None, future: bool = False
+) -> str | None:
     if not month:
         return None
     if year is None:
         if ref is None:
             return f"--{month:02d}-{day:02d}"
         year = ref.year
-        # A year-less date more than half a year after the reference is last year's.
+        # A year-less date more than half a year after the reference is last year's (unless the sentence
+        # looks forward: "will be held on December 6-7").
         try:
-            if dt.date(year, month, min(day, 28)) - ref > dt.timedelta(days=183):
+            if not future and dt.date(year, month, min(day, 28)) - ref > dt.timedelta(days=183):
                 year -= 1
         except ValueError:
             return None

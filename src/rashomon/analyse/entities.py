@@ -188,6 +188,11 @@ class _Cluster:
     def type(self) -> str:
         if self.full_person:
             return "PERSON"
+        if self.expansion:
+            # An acronym joined to its expansion takes the expansion's type: the tagger is surer of it.
+            spelled = Counter(m.label for m in self.mentions if not is_acronym(m.text))
+            if spelled:
+                return spelled.most_common(1)[0][0]
         return self.type_votes.most_common(1)[0][0] if self.type_votes else "MISC"
 
 
@@ -271,7 +276,11 @@ def extract_entities(doc: Doc, *, skip_before: int = 0) -> EntityIndex:
             _add(cluster, span)
             continue
         key, acronym, expansion = _org_key(doc.text, text, span.label_, expansions)
-        cluster = next((c for c in clusters if c.key and c.key == key and not c.full_person), None)
+        # One name is one cluster whatever label the model gave each mention: the type is voted below.
+        name_key = key.split(":", 1)[-1]
+        cluster = next(
+            (c for c in clusters if c.key and c.key.split(":", 1)[-1] == name_key and not c.full_person), None
+        )
         if cluster is None:
             cluster = _Cluster(key=key, acronym=acronym, expansion=expansion)
             clusters.append(cluster)
@@ -317,10 +326,15 @@ def _unnamed_speakers(doc: Doc, spans: list[Span], skip_before: int) -> list[Spa
             and (doc[left - 1].is_title)
         ):
             left -= 1
+        # A title before the name is not part of it: "Engineer Piotr Wendel" names Piotr Wendel.
+        roles = role_words()
+        titled = [t.i for t in doc[left : token.i] if t.lower_ in roles]
+        if titled:
+            left = titled[-1] + 1
         words = doc[left : token.i + 1]
         if not 2 <= len(words) <= 4 or not all(t.is_title for t in words) or any(t.i in covered for t in words):
             continue
-        if words[0].lower_ in role_words() or words[-1].lower_ in role_words():
+        if words[-1].lower_ in roles:
             continue
         found.append(Span(doc, left, token.i + 1, label="PERSON"))
     return found
@@ -637,9 +651,17 @@ def same_entity(a: Entity, b: Entity) -> bool:
         return True
     if acr_a and a.key.startswith("acr:") and initials(b.name) == acr_a.upper():
         return True
-    if acr_b and b.key.startswith("acr:") and initials(a.name) == acr_b.upper():
-        return True
-    return a.country is not None and a.country == b.country and a.type == b.type == "GPE"
+    # Two spellings of one country ("U.S." / "the United States") meet through their keys above; a
+    # capital is not its country (Moscow stays apart from Russia).
+    return bool(acr_b and b.key.startswith("acr:") and initials(a.name) == acr_b.upper())
+
+
+def _different_people(a: Entity, b: Entity) -> bool:
+    """Two people whose first names differ ("Tomas Varga", "Ingrid Varga"): a surname-only mention that
+    matches both must not bridge them into one actor."""
+    if a.type != "PERSON" or b.type != "PERSON":
+        return False
+    return not _compatible_first(person_name_parts(a.name)[0], person_name_parts(b.name)[0])
 
 
 @dataclass(frozen=True)
@@ -668,7 +690,9 @@ def canonicalise(per_article: Sequence[tuple[str, Iterable[Entity]]]) -> list[Ca
         for entity in entities:
             home = None
             for group in groups:
-                if any(same_entity(entity, other) for _, other in group):
+                if any(same_entity(entity, other) for _, other in group) and not any(
+                    _different_people(entity, other) for _, other in group
+                ):
                     home = group
                     break
             if home is None:

@@ -324,6 +324,17 @@ def _verb_attribution(token: Token, lemma: str, sentence: int, paragraph: int) -
     content: tuple[int, int] | None = None
     if content_token is not None:
         content = _subtree_span(content_token)
+        if content_token.head.i == token.i:
+            # A complement the parser split in two ("complained that plans ... | were foiled by ..."): the
+            # content is every clausal complement on the same side of the cue.
+            for other in token.children:
+                if (
+                    other.dep_ == "ccomp"
+                    and other.i != content_token.i
+                    and (other.i > token.i) == (content_token.i > token.i)
+                ):
+                    more = _subtree_span(other)
+                    content = (min(content[0], more[0]), max(content[1], more[1]))
     elif token.dep_ == "parataxis" or (
         token.dep_ in ("advcl",) and token.i > token.head.i and subject is not None and subject.pos_ == "PRON"
     ):
@@ -559,7 +570,8 @@ def _dedupe(quotes: list[RawQuote]) -> list[RawQuote]:
             ),
             None,
         )
-        if twin is None:
+        if twin is None or _nested_relative(twin, quote):
+            # "X echoed comments by Y, who said that ...": Y's words inside X's are Y's own quotation.
             kept.append(quote)
             continue
         if twin.attribution is None and quote.attribution is not None:
@@ -577,6 +589,19 @@ def _dedupe(quotes: list[RawQuote]) -> list[RawQuote]:
             # "According to X, Moscow hopes that ...": the outer source speaks; keep it.
             continue
     return kept
+
+
+def _nested_relative(outer: RawQuote, inner: RawQuote) -> bool:
+    """Whether ``inner`` is a "who said" attribution whose cue lies inside ``outer``'s content: another
+    speaker's words reported within the first's, not a second finding of the same quotation."""
+    a, b = outer.attribution, inner.attribution
+    return (
+        a is not None
+        and b is not None
+        and b.relative_to is not None
+        and a.relative_to is None
+        and outer.start <= b.cue[0] < outer.end
+    )
 
 
 def _char_to_sentence(doc: Doc, sentences: list[Span]):  # type: ignore[no-untyped-def]

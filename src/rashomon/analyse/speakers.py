@@ -405,11 +405,17 @@ class SpeakerResolver:
     def government_voice(self, resolved: Resolved, position: int) -> Resolved:
         """Words in quote marks given as a capital's ("Moscow believes that “...”"): the official who has
         been speaking for that government in this or the previous paragraphs said them."""
-        if resolved.entity is None or resolved.entity.type not in ("GPE", "ORG", "NORP"):
+        if resolved.entity is not None:
+            if resolved.entity.type not in ("GPE", "ORG", "NORP"):
+                return resolved
+            voice = resolved.entity.name
+            country = seats_of_government().get(normalise_name(voice)) or country_index().get(normalise_name(voice))
+        elif resolved.how == "as-written" and resolved.as_written:
+            # A capital the entity recogniser missed ("Oslo believes that “...”").
+            voice = resolved.as_written
+            country = seats_of_government().get(normalise_name(voice))
+        else:
             return resolved
-        country = seats_of_government().get(normalise_name(resolved.entity.name)) or country_index().get(
-            normalise_name(resolved.entity.name)
-        )
         if country is None:
             return resolved
         paragraph = self.paragraph_of(position)
@@ -427,7 +433,7 @@ class SpeakerResolver:
                     resolved.span,
                     "government-voice",
                     person.type,
-                    on_behalf_of=resolved.entity.name,
+                    on_behalf_of=voice,
                 )
         return resolved
 

@@ -1,0 +1,219 @@
+"""Align claims across outlets: shared, unique, conflicting.
+
+Claims are compared by meaning with lexical and entity similarity (measured against embeddings in
+bench/compare.py): each claim becomes a TF-IDF vector over its content lemmas, five-letter stems (so
+"observation" and "observer" meet), and the canonical entities it names (so "OSCE" and "the Organization
+for Security and Co-operation in Europe" are one feature), with IDF over the event's claims. Pairs of
+claims from different articles above the alignment threshold, when each is the other's best match or
+close to it, are linked; linked claims form a group.
+
+A pair that talks about the same thing (above a lower threshold, sharing an entity or the counted noun)
+but disagrees on a number, a date, a place or a negation is a conflict, with a note that says what
+differs. Conflicts are checked only on concrete things; framing differences are the framing step's.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+
+from rashomon.records import Claim, ClaimGroup, Statement
+
+# Thresholds of compare.lexical_entity.v1, set on the ECB+ gold alignments (bench/compare.py) and the demo.
+ALIGN_THRESHOLD = 0.30
+CONFLICT_THRESHOLD = 0.22
+BEST_MATCH_SLACK = 0.08  # a link may go to a partner within this much of the best one
+
+
+@dataclass
+class ClaimRef:
+    """A claim with its article and the canonical entity ids it names."""
+
+    source: str
+    outlet: str | None
+    article_id: str
+    claim: Claim
+    entities: frozenset[str]
+
+
+def _features(ref: ClaimRef) -> Counter[str]:
+    features: Counter[str] = Counter()
+    for lemma in ref.claim.lemmas:
+        lemma = lemma.strip(".,'’\"")
+        if not lemma or lemma.isdigit():
+            continue
+        features[lemma] += 1
+        if len(lemma) > 6 and lemma.isalpha():
+            features["~" + lemma[:5]] += 1
+    for entity in ref.entities:
+        features["E:" + entity] += 2
+    for q in ref.claim.quantities:
+        if q.noun:
+            features["N:" + q.noun] += 1
+    return features
+
+
+class Aligner:
+    """Pairwise claim similarity over one event."""
+
+    def __init__(self, refs: list[ClaimRef]) -> None:
+        self.refs = refs
+        self.raw = [_features(r) for r in refs]
+        df: Counter[str] = Counter()
+        for f in self.raw:
+            df.update(f.keys())
+        n = len(refs)
+        self.idf = {k: math.log((1 + n) / (1 + v)) + 1 for k, v in df.items()}
+        self.vectors = []
+        for f in self.raw:
+            weights = {k: (1 + math.log(v)) * self.idf[k] for k, v in f.items()}
+            norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
+            self.vectors.append({k: w / norm for k, w in weights.items()})
+
+    def similarity(self, i: int, j: int) -> float:
+        a, b = self.vectors[i], self.vectors[j]
+        if len(a) > len(b):
+            a, b = b, a
+        return sum(w * b.get(k, 0.0) for k, w in a.items())
+
+
+def align(refs: list[ClaimRef]) -> list[ClaimGroup]:
+    """Group the claims of an event's articles; each group is shared, unique or a conflict."""
+    if not refs:
+        return []
+    aligner = Aligner(refs)
+    n = len(refs)
+    by_article: dict[str, list[int]] = defaultdict(list)
+    for i, ref in enumerate(refs):
+        by_article[ref.article_id].append(i)
+    sims: dict[tuple[int, int], float] = {}
+    best: dict[tuple[int, str], float] = defaultdict(float)
+    for i in range(n):
+        for j in range(i + 1, n):
+            if refs[i].article_id == refs[j].article_id:
+                continue
+            s = aligner.similarity(i, j)
+            if s >= CONFLICT_THRESHOLD:
+                sims[(i, j)] = s
+                best[(i, refs[j].article_id)] = max(best[(i, refs[j].article_id)], s)
+                best[(j, refs[i].article_id)] = max(best[(j, refs[i].article_id)], s)
+    parent = list(range(n))
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    notes: dict[int, list[str]] = defaultdict(list)
+    conflict_members: set[int] = set()
+    link_scores: dict[int, list[float]] = defaultdict(list)
+    for (i, j), s in sorted(sims.items(), key=lambda kv: -kv[1]):
+        near_best = (s >= best[(i, refs[j].article_id)] - BEST_MATCH_SLACK
+                     or s >= best[(j, refs[i].article_id)] - BEST_MATCH_SLACK)
+        note = conflict_note(refs[i], refs[j]) if s >= CONFLICT_THRESHOLD and _same_subject(refs[i], refs[j]) else None
+        if note and near_best:
+            parent[find(i)] = find(j)
+            notes[i].append(note)
+            conflict_members.update((i, j))
+            link_scores[i].append(s)
+        elif s >= ALIGN_THRESHOLD and near_best:
+            parent[find(i)] = find(j)
+            link_scores[i].append(s)
+    groups: dict[int, list[int]] = defaultdict(list)
+    for i in range(n):
+        groups[find(i)].append(i)
+    result = []
+    for members in sorted(groups.values(), key=lambda m: (min(refs[i].claim.start for i in m), min(m))):
+        sources = tuple(dict.fromkeys(refs[i].source for i in members))
+        conflicts = [note for i in members for note in notes.get(i, [])]
+        status = "conflict" if conflicts else "shared" if len(sources) > 1 else "unique"
+        scores = [s for i in members for s in link_scores.get(i, [])]
+        result.append(ClaimGroup(
+            id="",
+            status=status,
+            statements=tuple(
+                Statement(source=refs[i].source, text=refs[i].claim.text, voice=refs[i].claim.voice,
+                          outlet=refs[i].outlet, article_id=refs[i].article_id, claim_id=refs[i].claim.id)
+                for i in sorted(members, key=lambda i: (sources.index(refs[i].source), refs[i].claim.start))
+            ),
+            note="; ".join(dict.fromkeys(conflicts)) or None,
+            sources=sources,
+            similarity=round(max(scores), 3) if scores else 0.0,
+        ))
+    order = {"conflict": 0, "shared": 1, "unique": 2}
+    result.sort(key=lambda g: (order[g.status], -len(g.sources), -g.similarity))
+    return [g.replace(id=f"k{i}") for i, g in enumerate(result, 1)]
+
+
+# ---------------------------------------------------------------------------------------- conflicts
+
+_COUNT_NOUNS = {"people", "person", "dead", "death", "toll", "victim", "resident", "casualty", "injured", "wounded",
+                "protester", "soldier", "evacuee", "family", "home", "house", "child", "worker", "migrant",
+                "refugee", "troop", "officer", "vote", "member", "observer", "%", "money", "killed", "life"}
+_DEATH = {"dead", "death", "toll", "killed", "kill", "die", "life", "fatality", "victim"}
+
+
+def _same_subject(a: ClaimRef, b: ClaimRef) -> bool:
+    """Two claims are about the same thing when they share an entity, a counted noun, or two lemmas."""
+    if a.entities & b.entities:
+        return True
+    nouns_a = {q.noun for q in a.claim.quantities if q.noun}
+    if nouns_a & {q.noun for q in b.claim.quantities if q.noun}:
+        return True
+    shared = set(a.claim.lemmas) & set(b.claim.lemmas)
+    return len(shared) >= 2
+
+
+def _quantity_conflict(a: Claim, b: Claim) -> str | None:
+    for qa in a.quantities:
+        for qb in b.quantities:
+            if qa.value is None or qb.value is None or not qa.noun or not qb.noun:
+                continue
+            same_noun = qa.noun == qb.noun or (qa.noun in _DEATH and qb.noun in _DEATH)
+            if not same_noun:
+                continue
+            high = max(abs(qa.value), abs(qb.value))
+            if high and abs(qa.value - qb.value) / high > 0.05:
+                return f"numbers differ: {qa.text} vs {qb.text} ({qa.noun})"
+    return None
+
+
+def _date_conflict(a: Claim, b: Claim) -> str | None:
+    da = {d.value for d in a.dates if d.value and re.match(r"\d{4}-\d{2}-\d{2}$", d.value)}
+    db = {d.value for d in b.dates if d.value and re.match(r"\d{4}-\d{2}-\d{2}$", d.value)}
+    if da and db and not da & db:
+        shared = set(a.lemmas) & set(b.lemmas)
+        if len(shared) >= 2:
+            return f"dates differ: {', '.join(sorted(da))} vs {', '.join(sorted(db))}"
+    return None
+
+
+def _place_conflict(a: Claim, b: Claim) -> str | None:
+    pa, pb = set(a.places), set(b.places)
+    if pa and pb and not pa & pb:
+        shared = (set(a.lemmas) & set(b.lemmas)) - {p.lower() for p in pa | pb}
+        if len(shared) >= 3:
+            return f"places differ: {', '.join(sorted(pa))} vs {', '.join(sorted(pb))}"
+    return None
+
+
+def _negation_conflict(a: Claim, b: Claim) -> str | None:
+    if a.negated == b.negated:
+        return None
+    la, lb = set(a.lemmas), set(b.lemmas)
+    shared = la & lb
+    if len(shared) >= 2 and len(shared) >= 0.4 * min(len(la), len(lb)):
+        return "one report denies what the other asserts"
+    return None
+
+
+def conflict_note(a: ClaimRef, b: ClaimRef) -> str | None:
+    """What makes two claims about the same thing incompatible, if anything."""
+    for check in (_quantity_conflict, _date_conflict, _place_conflict, _negation_conflict):
+        note = check(a.claim, b.claim)
+        if note:
+            return f"{note} — {a.outlet or a.source} / {b.outlet or b.source}"
+    return None

@@ -1,0 +1,137 @@
+"""The compare stage: one event's analysed articles -> a ComparedEvent.
+
+Fields read: Event (id, title, articles), AnalysedArticle (article metadata; analysis entities, quotes,
+claims, dates). Fields assigned: entities (canonical across outlets), quotes (canonical speakers),
+claims (aligned groups), omissions, framing, timeline.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from typing import Any
+
+from rashomon.analyse.entities import canonicalise
+from rashomon.compare.align import ClaimRef, align
+from rashomon.compare.framing import frame
+from rashomon.records import AnalysedArticle, ComparedEvent, Event, Omission, TimelineEntry
+
+MAIN_ACTORS = 6
+_SUBSTANTIVE_WORDS = 6  # a claim shorter than this is not worth listing as an omission
+
+
+def compare_event(event: Event, items: list[AnalysedArticle]) -> ComparedEvent:
+    """Compare the articles of one event, outlet by outlet and claim by claim."""
+    items = sorted(items, key=lambda i: (i.article.published or "9999", i.article.source))
+    actors_all = canonicalise([(i.article.id, i.analysis.entities) for i in items])
+    by_member: dict[tuple[str, str], Any] = {}
+    for actor in actors_all:
+        for member in actor.members:
+            by_member[member] = actor
+    source_of = {i.article.id: i.article.source for i in items}
+    entities = []
+    for actor in actors_all:
+        per_source: Counter[str] = Counter()
+        for article_id, entity_id in actor.members:
+            item = next(i for i in items if i.article.id == article_id)
+            entity = next(e for e in item.analysis.entities if e.id == entity_id)
+            per_source[source_of[article_id]] += len(entity.mentions)
+        entities.append({"id": actor.id, "name": actor.name, "type": actor.type, "aliases": list(actor.aliases),
+                         "role": actor.role, "articles": dict(per_source), "mentions": sum(per_source.values())})
+    canonical_names: dict[str, dict[str, str]] = defaultdict(dict)
+    canonical_ids: dict[str, dict[str, str]] = defaultdict(dict)
+    for (article_id, entity_id), actor in by_member.items():
+        canonical_names[article_id][entity_id] = actor.name
+        canonical_ids[article_id][entity_id] = actor.id
+    roles = {a.name: a.role for a in actors_all}
+    actors = [a.name for a in actors_all if a.type in ("PERSON", "ORG", "GPE", "NORP")][:MAIN_ACTORS]
+
+    quotes = []
+    for item in items:
+        names = canonical_names[item.article.id]
+        for quote in item.analysis.quotes:
+            speaker = names.get(quote.speaker_id or "", quote.speaker)
+            quotes.append({
+                "source": item.article.source, "outlet": item.article.outlet, "speaker": speaker,
+                "speaker_as_written": quote.speaker_as_written, "cue": quote.cue, "text": quote.text,
+                "kind": quote.kind, "speaker_type": quote.speaker_type, "on_behalf_of": quote.on_behalf_of,
+                "actor": canonical_ids[item.article.id].get(quote.speaker_id or ""),
+            })
+
+    refs = []
+    for item in items:
+        ids = canonical_ids[item.article.id]
+        names = canonical_names[item.article.id]
+        for claim in item.analysis.claims:
+            voice = names.get(claim.speaker_id or "", claim.voice)
+            refs.append(ClaimRef(
+                source=item.article.source, outlet=item.article.outlet, article_id=item.article.id,
+                claim=claim.replace(voice=voice), entities=frozenset(ids[e] for e in claim.entities if e in ids),
+            ))
+    groups = align(refs)
+    omissions = _omissions(groups, items)
+    framing = tuple(frame(item, canonical_names[item.article.id], actors, roles) for item in items)
+    timeline, main_date = _timeline(items)
+    articles = tuple(
+        {"source": i.article.source, "id": i.article.id, "title": i.article.title, "outlet": i.article.outlet,
+         "published": i.article.published, "url": i.article.url, "author": i.article.author,
+         "language": i.article.language,
+         "carriers": [c.outlet or c.source for c in i.article.carriers if c.relation != "original"]}
+        for i in items
+    )
+    return ComparedEvent(
+        id=event.id, title=event.title, articles=articles, entities=tuple(entities), quotes=tuple(quotes),
+        claims=tuple(groups), omissions=omissions, framing=framing, timeline=timeline, main_date=main_date,
+    )
+
+
+def _omissions(groups: list[Any], items: list[AnalysedArticle]) -> tuple[Omission, ...]:
+    """Per source: the claim groups others report and it lacks, most reported first."""
+    result = []
+    for item in items:
+        source = item.article.source
+        missing = []
+        for group in groups:
+            if source in group.sources:
+                continue
+            if max(len(s.text.split()) for s in group.statements) < _SUBSTANTIVE_WORDS:
+                continue
+            missing.append({
+                "claim": group.id, "status": group.status, "reported_by": len(group.sources),
+                "sources": list(group.sources), "text": group.statements[0].text,
+            })
+        missing.sort(key=lambda m: (-m["reported_by"], m["claim"]))
+        result.append(Omission(source=source, outlet=item.article.outlet, missing=tuple(missing)))
+    return tuple(result)
+
+
+def _timeline(items: list[AnalysedArticle]) -> tuple[tuple[TimelineEntry, ...], str | None]:
+    """Publication times and the dates each report mentions; each publication placed before, on or after
+    the event's main date (the specific day the reports mention most)."""
+    mentioned: Counter[str] = Counter()
+    for item in items:
+        days = {d.value for d in item.analysis.dates if d.value and re.fullmatch(r"\d{4}-\d{2}-\d{2}", d.value)}
+        for value in {d.value for d in item.analysis.dates if d.value and "/" in d.value}:
+            days.update(value.split("/")[:1])
+        mentioned.update(days)
+    main_date = mentioned.most_common(1)[0][0] if mentioned else None
+    entries = []
+    for item in items:
+        article = item.article
+        if article.published:
+            day = article.published[:10]
+            relation = None
+            if main_date and re.fullmatch(r"\d{4}-\d{2}-\d{2}", day):
+                relation = "before" if day < main_date else "same day" if day == main_date else "after"
+            entries.append(TimelineEntry(date=article.published, kind="published", source=article.source,
+                                         outlet=article.outlet, text=article.title, relation=relation))
+        seen = set()
+        for claim in item.analysis.claims:
+            for date in claim.dates:
+                if not date.value or date.value.startswith("--") or (date.value, claim.id) in seen:
+                    continue
+                seen.add((date.value, claim.id))
+                entries.append(TimelineEntry(date=date.value, kind="mentioned", source=article.source,
+                                             outlet=article.outlet, text=claim.text))
+    entries.sort(key=lambda e: (e.date[:10], e.kind != "published", e.source))
+    return tuple(entries), main_date

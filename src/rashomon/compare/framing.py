@@ -1,0 +1,172 @@
+"""How each outlet frames an event: headline, verbs of attribution, loaded words, tone, voices.
+
+The outlet's own voice is kept apart from the people it quotes: loaded words are counted in claims the
+outlet narrates, with the words inside quote marks removed; loaded words inside quotations are listed
+separately under their speaker. Tone toward an actor is read from the outlet's own sentences that
+name the actor, and from the verbs the outlet chooses for the actor's words ("claimed", "admitted").
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from importlib import resources
+
+from rashomon.analyse.lexicons import country_index, cue_verbs
+from rashomon.records import AnalysedArticle, Framing, LoadedTerm, Voice
+
+_QUOTED = re.compile(r"[“\"«][^”\"»]*[”\"»]")
+
+
+@dataclass(frozen=True)
+class LexiconEntry:
+    term: str
+    category: str
+    polarity: str
+
+
+@functools.cache
+def loaded_lexicon() -> dict[str, LexiconEntry]:
+    path = resources.files("rashomon.data").joinpath("lexicons", "loaded_terms.tsv")
+    table = {}
+    with path.open(encoding="utf-8") as handle:
+        for line in handle:
+            if not line.strip() or line.startswith("#"):
+                continue
+            cols = [c.strip() for c in line.rstrip("\n").split("\t")]
+            if len(cols) >= 3:
+                table[cols[0].lower()] = LexiconEntry(cols[0].lower(), cols[1], cols[2])
+    return table
+
+
+@functools.cache
+def _phrases() -> list[tuple[re.Pattern[str], LexiconEntry]]:
+    return [
+        (re.compile(r"\b" + re.escape(term).replace(r"\ ", r"[\s-]+") + r"\b", re.IGNORECASE), entry)
+        for term, entry in loaded_lexicon().items()
+        if " " in term or "-" in term
+    ]
+
+
+def find_loaded(text: str, lemmas: tuple[str, ...]) -> list[LexiconEntry]:
+    """Loaded terms in a sentence: single words by lemma (and surface form), phrases by text."""
+    lexicon = loaded_lexicon()
+    found: dict[str, LexiconEntry] = {}
+    words = {w.lower() for w in re.findall(r"[\w’'-]+", text)}
+    for token in {*lemmas, *words}:
+        entry = lexicon.get(token)
+        if entry is not None and " " not in entry.term:
+            found[entry.term] = entry
+    for pattern, entry in _phrases():
+        if pattern.search(text):
+            found[entry.term] = entry
+    return list(found.values())
+
+
+_STANCE_SCORE = {"negative": -1.0, "uncertain": -0.5, "assertive": -0.25, "positive": 1.0, "neutral": 0.0}
+
+
+def affiliation_of(speaker_role: str | None, speaker_type: str | None, speaker: str, on_behalf_of: str | None,
+                   organisations: list[str]) -> str | None:
+    """Who a voice speaks for: the country in its role ("Russian Foreign Ministry spokesman" -> Russia), an
+    organisation named in its role, the government it speaks for, or itself for an institution."""
+    if on_behalf_of:
+        country = country_index().get(on_behalf_of.lower())
+        return country.name if country else on_behalf_of
+    role = speaker_role or ""
+    for org in organisations:
+        if org and org.lower() in role.lower():
+            return org
+    for word in re.findall(r"[\w.-]+", role):
+        country = country_index().get(word.lower().strip("."))
+        if country is not None and word[:1].isupper():
+            return country.name
+    if speaker_type in ("ORG", "GPE", "NORP"):
+        country = country_index().get(speaker.lower())
+        return country.name if country and speaker_type != "ORG" else speaker
+    return None
+
+
+def frame(item: AnalysedArticle, canonical: dict[str, str], actors: list[str],
+          roles: dict[str, str | None]) -> Framing:
+    """Framing of one article.
+
+    Args:
+        item: the analysed article.
+        canonical: this article's entity id -> canonical actor name (across the event).
+        actors: the event's main actors (canonical names) to read tone toward.
+        roles: canonical actor name -> best-known role across the event.
+    """
+    article, analysis = item.article, item.analysis
+    cues = cue_verbs()
+    verbs: Counter[str] = Counter()
+    for quote in analysis.quotes:
+        if quote.cue_lemma and quote.cue_lemma != "according to":
+            verbs[quote.cue_lemma] += 1
+        elif quote.cue_lemma == "according to":
+            verbs["according to"] += 1
+    loaded: list[LoadedTerm] = []
+    quoted: list[LoadedTerm] = []
+    tone_sum: dict[str, float] = defaultdict(float)
+    tone_n: dict[str, int] = defaultdict(int)
+    entity_names = {e.id: canonical.get(e.id, e.name) for e in analysis.entities}
+    headline_terms = find_loaded(article.title or "", ())
+    for entry in headline_terms:
+        loaded.append(LoadedTerm(term=entry.term, category=entry.category, polarity=entry.polarity,
+                                 sentence=article.title or ""))
+    for claim in analysis.claims:
+        if claim.voice == "outlet":
+            narration = _QUOTED.sub(" ", claim.text)
+            entries = find_loaded(narration, claim.lemmas if narration == claim.text else ())
+            for entry in entries:
+                loaded.append(LoadedTerm(term=entry.term, category=entry.category, polarity=entry.polarity,
+                                         sentence=claim.text))
+            polarity = sum(1 if e.polarity == "positive" else -1 if e.polarity == "negative" else 0 for e in entries)
+            for eid in claim.entities:
+                name = entity_names.get(eid)
+                if name in actors:
+                    tone_sum[name] += polarity
+                    tone_n[name] += 1
+        else:
+            for entry in find_loaded(claim.text, claim.lemmas):
+                quoted.append(LoadedTerm(term=entry.term, category=entry.category, polarity=entry.polarity,
+                                         sentence=claim.text, speaker=claim.voice))
+    # The verbs the outlet picks for an actor's words are part of its tone toward the actor.
+    for quote in analysis.quotes:
+        name = canonical.get(quote.speaker_id or "", quote.speaker)
+        cue = cues.get(quote.cue_lemma or "")
+        if name in actors and cue is not None:
+            tone_sum[name] += _STANCE_SCORE.get(cue.stance, 0.0) * 0.5
+            tone_n[name] += 1
+    tone = {
+        name: {"score": round(tone_sum[name] / (tone_n[name] + 1), 3), "evidence": tone_n[name]}
+        for name in actors if tone_n.get(name)
+    }
+    organisations = [e.name for e in analysis.entities if e.type == "ORG"]
+    voices: dict[str, dict[str, object]] = {}
+    for quote in analysis.quotes:
+        if not quote.speaker:
+            continue
+        name = canonical.get(quote.speaker_id or "", quote.speaker)
+        voice = voices.setdefault(name, {"quotes": 0, "words": 0, "type": quote.speaker_type,
+                                         "affiliation": None})
+        voice["quotes"] = int(voice["quotes"]) + 1  # type: ignore[call-overload]
+        voice["words"] = int(voice["words"]) + len(quote.text.split())  # type: ignore[call-overload]
+        if voice["affiliation"] is None:
+            voice["affiliation"] = affiliation_of(roles.get(name), quote.speaker_type, name, quote.on_behalf_of,
+                                                  organisations)
+    voice_records = tuple(
+        Voice(speaker=name, quotes=int(v["quotes"]), words=int(v["words"]),  # type: ignore[call-overload]
+              affiliation=v["affiliation"], type=v["type"])  # type: ignore[arg-type]
+        for name, v in sorted(voices.items(), key=lambda kv: -int(kv[1]["words"]))  # type: ignore[call-overload]
+    )
+    by_affiliation: Counter[str] = Counter()
+    for voice in voice_records:
+        by_affiliation[voice.affiliation or voice.speaker] += voice.words
+    return Framing(
+        source=article.source, outlet=article.outlet, headline=article.title,
+        attribution_verbs=dict(verbs.most_common()), loaded_terms=tuple(loaded), quoted_loaded_terms=tuple(quoted),
+        tone=tone, voices=voice_records, voices_by_affiliation=dict(by_affiliation.most_common()),
+    )
