@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from rashomon.errors import BadInput, RashomonError
 from rashomon.ingest import Fetcher, extract_document, read_sources
-from rashomon.records import AnalysedArticle, Article, Event, Failure, IngestOutcome, RawDocument
+from rashomon.records import AnalysedArticle, Article, ComparedEvent, Event, Failure, IngestOutcome, RawDocument
 from rashomon.settings import Settings
 from rashomon.store import Store, input_key
 
@@ -214,3 +214,31 @@ def analyse_stored(
                 pending = []
     store.save_analyses([p.analysis for p in pending])
     yield from pending
+
+
+def compare_sources(
+    sources: Iterable[str], settings: Settings, fetcher: Fetcher | None = None, *, min_outlets: int = 2
+) -> tuple[list[ComparedEvent], list[Event], list[Failure]]:
+    """``rashomon compare SOURCE...``: cluster the inputs, then compare every event with two or more outlets."""
+    from rashomon.compare.core import compare_event
+
+    events, analysed, failures = cluster_sources(sources, settings, fetcher)
+    by_id = {item.article.id: item for item in analysed}
+    compared = []
+    for event in events:
+        if len({a.outlet or a.source for a in event.articles}) < min_outlets:
+            continue
+        compared.append(compare_event(event, [by_id[a.article_id] for a in event.articles]))
+    return compared, events, failures
+
+
+def compare_stored(store: Store, settings: Settings, event_id: int) -> ComparedEvent | None:
+    """``rashomon compare --event ID``: compare a stored event (analysing members that lack an analysis)."""
+    from rashomon.compare.core import compare_event
+
+    event = stored_event(store, event_id)
+    if event is None:
+        return None
+    ids = [a.article_id for a in event.articles]
+    items = list(analyse_stored(store, settings, ids))
+    return compare_event(event, items)

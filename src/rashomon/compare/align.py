@@ -111,8 +111,10 @@ def align(refs: list[ClaimRef]) -> list[ClaimGroup]:
     conflict_members: set[int] = set()
     link_scores: dict[int, list[float]] = defaultdict(list)
     for (i, j), s in sorted(sims.items(), key=lambda kv: -kv[1]):
-        near_best = (s >= best[(i, refs[j].article_id)] - BEST_MATCH_SLACK
-                     or s >= best[(j, refs[i].article_id)] - BEST_MATCH_SLACK)
+        near_best = (
+            s >= best[(i, refs[j].article_id)] - BEST_MATCH_SLACK
+            or s >= best[(j, refs[i].article_id)] - BEST_MATCH_SLACK
+        )
         note = conflict_note(refs[i], refs[j]) if s >= CONFLICT_THRESHOLD and _same_subject(refs[i], refs[j]) else None
         if note and near_best:
             parent[find(i)] = find(j)
@@ -131,18 +133,26 @@ def align(refs: list[ClaimRef]) -> list[ClaimGroup]:
         conflicts = [note for i in members for note in notes.get(i, [])]
         status = "conflict" if conflicts else "shared" if len(sources) > 1 else "unique"
         scores = [s for i in members for s in link_scores.get(i, [])]
-        result.append(ClaimGroup(
-            id="",
-            status=status,
-            statements=tuple(
-                Statement(source=refs[i].source, text=refs[i].claim.text, voice=refs[i].claim.voice,
-                          outlet=refs[i].outlet, article_id=refs[i].article_id, claim_id=refs[i].claim.id)
-                for i in sorted(members, key=lambda i: (sources.index(refs[i].source), refs[i].claim.start))
-            ),
-            note="; ".join(dict.fromkeys(conflicts)) or None,
-            sources=sources,
-            similarity=round(max(scores), 3) if scores else 0.0,
-        ))
+        result.append(
+            ClaimGroup(
+                id="",
+                status=status,
+                statements=tuple(
+                    Statement(
+                        source=refs[i].source,
+                        text=refs[i].claim.text,
+                        voice=refs[i].claim.voice,
+                        outlet=refs[i].outlet,
+                        article_id=refs[i].article_id,
+                        claim_id=refs[i].claim.id,
+                    )
+                    for i in sorted(members, key=lambda i: (sources.index(refs[i].source), refs[i].claim.start))
+                ),
+                note="; ".join(dict.fromkeys(conflicts)) or None,
+                sources=sources,
+                similarity=round(max(scores), 3) if scores else 0.0,
+            )
+        )
     order = {"conflict": 0, "shared": 1, "unique": 2}
     result.sort(key=lambda g: (order[g.status], -len(g.sources), -g.similarity))
     return [g.replace(id=f"k{i}") for i, g in enumerate(result, 1)]
@@ -150,9 +160,37 @@ def align(refs: list[ClaimRef]) -> list[ClaimGroup]:
 
 # ---------------------------------------------------------------------------------------- conflicts
 
-_COUNT_NOUNS = {"people", "person", "dead", "death", "toll", "victim", "resident", "casualty", "injured", "wounded",
-                "protester", "soldier", "evacuee", "family", "home", "house", "child", "worker", "migrant",
-                "refugee", "troop", "officer", "vote", "member", "observer", "%", "money", "killed", "life"}
+_COUNT_NOUNS = {
+    "people",
+    "person",
+    "dead",
+    "death",
+    "toll",
+    "victim",
+    "resident",
+    "casualty",
+    "injured",
+    "wounded",
+    "protester",
+    "soldier",
+    "evacuee",
+    "family",
+    "home",
+    "house",
+    "child",
+    "worker",
+    "migrant",
+    "refugee",
+    "troop",
+    "officer",
+    "vote",
+    "member",
+    "observer",
+    "%",
+    "money",
+    "killed",
+    "life",
+}
 _DEATH = {"dead", "death", "toll", "killed", "kill", "die", "life", "fatality", "victim"}
 
 

@@ -36,8 +36,17 @@ def compare_event(event: Event, items: list[AnalysedArticle]) -> ComparedEvent:
             item = next(i for i in items if i.article.id == article_id)
             entity = next(e for e in item.analysis.entities if e.id == entity_id)
             per_source[source_of[article_id]] += len(entity.mentions)
-        entities.append({"id": actor.id, "name": actor.name, "type": actor.type, "aliases": list(actor.aliases),
-                         "role": actor.role, "articles": dict(per_source), "mentions": sum(per_source.values())})
+        entities.append(
+            {
+                "id": actor.id,
+                "name": actor.name,
+                "type": actor.type,
+                "aliases": list(actor.aliases),
+                "role": actor.role,
+                "articles": dict(per_source),
+                "mentions": sum(per_source.values()),
+            }
+        )
     canonical_names: dict[str, dict[str, str]] = defaultdict(dict)
     canonical_ids: dict[str, dict[str, str]] = defaultdict(dict)
     for (article_id, entity_id), actor in by_member.items():
@@ -51,12 +60,20 @@ def compare_event(event: Event, items: list[AnalysedArticle]) -> ComparedEvent:
         names = canonical_names[item.article.id]
         for quote in item.analysis.quotes:
             speaker = names.get(quote.speaker_id or "", quote.speaker)
-            quotes.append({
-                "source": item.article.source, "outlet": item.article.outlet, "speaker": speaker,
-                "speaker_as_written": quote.speaker_as_written, "cue": quote.cue, "text": quote.text,
-                "kind": quote.kind, "speaker_type": quote.speaker_type, "on_behalf_of": quote.on_behalf_of,
-                "actor": canonical_ids[item.article.id].get(quote.speaker_id or ""),
-            })
+            quotes.append(
+                {
+                    "source": item.article.source,
+                    "outlet": item.article.outlet,
+                    "speaker": speaker,
+                    "speaker_as_written": quote.speaker_as_written,
+                    "cue": quote.cue,
+                    "text": quote.text,
+                    "kind": quote.kind,
+                    "speaker_type": quote.speaker_type,
+                    "on_behalf_of": quote.on_behalf_of,
+                    "actor": canonical_ids[item.article.id].get(quote.speaker_id or ""),
+                }
+            )
 
     refs = []
     for item in items:
@@ -64,24 +81,44 @@ def compare_event(event: Event, items: list[AnalysedArticle]) -> ComparedEvent:
         names = canonical_names[item.article.id]
         for claim in item.analysis.claims:
             voice = names.get(claim.speaker_id or "", claim.voice)
-            refs.append(ClaimRef(
-                source=item.article.source, outlet=item.article.outlet, article_id=item.article.id,
-                claim=claim.replace(voice=voice), entities=frozenset(ids[e] for e in claim.entities if e in ids),
-            ))
+            refs.append(
+                ClaimRef(
+                    source=item.article.source,
+                    outlet=item.article.outlet,
+                    article_id=item.article.id,
+                    claim=claim.replace(voice=voice),
+                    entities=frozenset(ids[e] for e in claim.entities if e in ids),
+                )
+            )
     groups = align(refs)
     omissions = _omissions(groups, items)
     framing = tuple(frame(item, canonical_names[item.article.id], actors, roles) for item in items)
     timeline, main_date = _timeline(items)
     articles = tuple(
-        {"source": i.article.source, "id": i.article.id, "title": i.article.title, "outlet": i.article.outlet,
-         "published": i.article.published, "url": i.article.url, "author": i.article.author,
-         "language": i.article.language,
-         "carriers": [c.outlet or c.source for c in i.article.carriers if c.relation != "original"]}
+        {
+            "source": i.article.source,
+            "id": i.article.id,
+            "title": i.article.title,
+            "outlet": i.article.outlet,
+            "published": i.article.published,
+            "url": i.article.url,
+            "author": i.article.author,
+            "language": i.article.language,
+            "carriers": [c.outlet or c.source for c in i.article.carriers if c.relation != "original"],
+        }
         for i in items
     )
     return ComparedEvent(
-        id=event.id, title=event.title, articles=articles, entities=tuple(entities), quotes=tuple(quotes),
-        claims=tuple(groups), omissions=omissions, framing=framing, timeline=timeline, main_date=main_date,
+        id=event.id,
+        title=event.title,
+        articles=articles,
+        entities=tuple(entities),
+        quotes=tuple(quotes),
+        claims=tuple(groups),
+        omissions=omissions,
+        framing=framing,
+        timeline=timeline,
+        main_date=main_date,
     )
 
 
@@ -96,10 +133,15 @@ def _omissions(groups: list[Any], items: list[AnalysedArticle]) -> tuple[Omissio
                 continue
             if max(len(s.text.split()) for s in group.statements) < _SUBSTANTIVE_WORDS:
                 continue
-            missing.append({
-                "claim": group.id, "status": group.status, "reported_by": len(group.sources),
-                "sources": list(group.sources), "text": group.statements[0].text,
-            })
+            missing.append(
+                {
+                    "claim": group.id,
+                    "status": group.status,
+                    "reported_by": len(group.sources),
+                    "sources": list(group.sources),
+                    "text": group.statements[0].text,
+                }
+            )
         missing.sort(key=lambda m: (-m["reported_by"], m["claim"]))
         result.append(Omission(source=source, outlet=item.article.outlet, missing=tuple(missing)))
     return tuple(result)
@@ -123,15 +165,26 @@ def _timeline(items: list[AnalysedArticle]) -> tuple[tuple[TimelineEntry, ...], 
             relation = None
             if main_date and re.fullmatch(r"\d{4}-\d{2}-\d{2}", day):
                 relation = "before" if day < main_date else "same day" if day == main_date else "after"
-            entries.append(TimelineEntry(date=article.published, kind="published", source=article.source,
-                                         outlet=article.outlet, text=article.title, relation=relation))
+            entries.append(
+                TimelineEntry(
+                    date=article.published,
+                    kind="published",
+                    source=article.source,
+                    outlet=article.outlet,
+                    text=article.title,
+                    relation=relation,
+                )
+            )
         seen = set()
         for claim in item.analysis.claims:
             for date in claim.dates:
                 if not date.value or date.value.startswith("--") or (date.value, claim.id) in seen:
                     continue
                 seen.add((date.value, claim.id))
-                entries.append(TimelineEntry(date=date.value, kind="mentioned", source=article.source,
-                                             outlet=article.outlet, text=claim.text))
+                entries.append(
+                    TimelineEntry(
+                        date=date.value, kind="mentioned", source=article.source, outlet=article.outlet, text=claim.text
+                    )
+                )
     entries.sort(key=lambda e: (e.date[:10], e.kind != "published", e.source))
     return tuple(entries), main_date

@@ -68,8 +68,9 @@ def find_loaded(text: str, lemmas: tuple[str, ...]) -> list[LexiconEntry]:
 _STANCE_SCORE = {"negative": -1.0, "uncertain": -0.5, "assertive": -0.25, "positive": 1.0, "neutral": 0.0}
 
 
-def affiliation_of(speaker_role: str | None, speaker_type: str | None, speaker: str, on_behalf_of: str | None,
-                   organisations: list[str]) -> str | None:
+def affiliation_of(
+    speaker_role: str | None, speaker_type: str | None, speaker: str, on_behalf_of: str | None, organisations: list[str]
+) -> str | None:
     """Who a voice speaks for: the country in its role ("Russian Foreign Ministry spokesman" -> Russia), an
     organisation named in its role, the government it speaks for, or itself for an institution."""
     if on_behalf_of:
@@ -89,8 +90,7 @@ def affiliation_of(speaker_role: str | None, speaker_type: str | None, speaker: 
     return None
 
 
-def frame(item: AnalysedArticle, canonical: dict[str, str], actors: list[str],
-          roles: dict[str, str | None]) -> Framing:
+def frame(item: AnalysedArticle, canonical: dict[str, str], actors: list[str], roles: dict[str, str | None]) -> Framing:
     """Framing of one article.
 
     Args:
@@ -114,15 +114,17 @@ def frame(item: AnalysedArticle, canonical: dict[str, str], actors: list[str],
     entity_names = {e.id: canonical.get(e.id, e.name) for e in analysis.entities}
     headline_terms = find_loaded(article.title or "", ())
     for entry in headline_terms:
-        loaded.append(LoadedTerm(term=entry.term, category=entry.category, polarity=entry.polarity,
-                                 sentence=article.title or ""))
+        loaded.append(
+            LoadedTerm(term=entry.term, category=entry.category, polarity=entry.polarity, sentence=article.title or "")
+        )
     for claim in analysis.claims:
         if claim.voice == "outlet":
             narration = _QUOTED.sub(" ", claim.text)
             entries = find_loaded(narration, claim.lemmas if narration == claim.text else ())
             for entry in entries:
-                loaded.append(LoadedTerm(term=entry.term, category=entry.category, polarity=entry.polarity,
-                                         sentence=claim.text))
+                loaded.append(
+                    LoadedTerm(term=entry.term, category=entry.category, polarity=entry.polarity, sentence=claim.text)
+                )
             polarity = sum(1 if e.polarity == "positive" else -1 if e.polarity == "negative" else 0 for e in entries)
             for eid in claim.entities:
                 name = entity_names.get(eid)
@@ -131,8 +133,15 @@ def frame(item: AnalysedArticle, canonical: dict[str, str], actors: list[str],
                     tone_n[name] += 1
         else:
             for entry in find_loaded(claim.text, claim.lemmas):
-                quoted.append(LoadedTerm(term=entry.term, category=entry.category, polarity=entry.polarity,
-                                         sentence=claim.text, speaker=claim.voice))
+                quoted.append(
+                    LoadedTerm(
+                        term=entry.term,
+                        category=entry.category,
+                        polarity=entry.polarity,
+                        sentence=claim.text,
+                        speaker=claim.voice,
+                    )
+                )
     # The verbs the outlet picks for an actor's words are part of its tone toward the actor.
     for quote in analysis.quotes:
         name = canonical.get(quote.speaker_id or "", quote.speaker)
@@ -142,7 +151,8 @@ def frame(item: AnalysedArticle, canonical: dict[str, str], actors: list[str],
             tone_n[name] += 1
     tone = {
         name: {"score": round(tone_sum[name] / (tone_n[name] + 1), 3), "evidence": tone_n[name]}
-        for name in actors if tone_n.get(name)
+        for name in actors
+        if tone_n.get(name)
     }
     organisations = [e.name for e in analysis.entities if e.type == "ORG"]
     voices: dict[str, dict[str, object]] = {}
@@ -150,23 +160,34 @@ def frame(item: AnalysedArticle, canonical: dict[str, str], actors: list[str],
         if not quote.speaker:
             continue
         name = canonical.get(quote.speaker_id or "", quote.speaker)
-        voice = voices.setdefault(name, {"quotes": 0, "words": 0, "type": quote.speaker_type,
-                                         "affiliation": None})
+        voice = voices.setdefault(name, {"quotes": 0, "words": 0, "type": quote.speaker_type, "affiliation": None})
         voice["quotes"] = int(voice["quotes"]) + 1  # type: ignore[call-overload]
         voice["words"] = int(voice["words"]) + len(quote.text.split())  # type: ignore[call-overload]
         if voice["affiliation"] is None:
-            voice["affiliation"] = affiliation_of(roles.get(name), quote.speaker_type, name, quote.on_behalf_of,
-                                                  organisations)
+            voice["affiliation"] = affiliation_of(
+                roles.get(name), quote.speaker_type, name, quote.on_behalf_of, organisations
+            )
     voice_records = tuple(
-        Voice(speaker=name, quotes=int(v["quotes"]), words=int(v["words"]),  # type: ignore[call-overload]
-              affiliation=v["affiliation"], type=v["type"])  # type: ignore[arg-type]
+        Voice(
+            speaker=name,
+            quotes=int(v["quotes"]),
+            words=int(v["words"]),  # type: ignore[call-overload]
+            affiliation=v["affiliation"],
+            type=v["type"],
+        )  # type: ignore[arg-type]
         for name, v in sorted(voices.items(), key=lambda kv: -int(kv[1]["words"]))  # type: ignore[call-overload]
     )
     by_affiliation: Counter[str] = Counter()
     for voice in voice_records:
         by_affiliation[voice.affiliation or voice.speaker] += voice.words
     return Framing(
-        source=article.source, outlet=article.outlet, headline=article.title,
-        attribution_verbs=dict(verbs.most_common()), loaded_terms=tuple(loaded), quoted_loaded_terms=tuple(quoted),
-        tone=tone, voices=voice_records, voices_by_affiliation=dict(by_affiliation.most_common()),
+        source=article.source,
+        outlet=article.outlet,
+        headline=article.title,
+        attribution_verbs=dict(verbs.most_common()),
+        loaded_terms=tuple(loaded),
+        quoted_loaded_terms=tuple(quoted),
+        tone=tone,
+        voices=voice_records,
+        voices_by_affiliation=dict(by_affiliation.most_common()),
     )

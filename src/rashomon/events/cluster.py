@@ -228,7 +228,8 @@ class Clusterer:
                     found.update(self.index.get((key, week), ()))
         # Only the events sharing the most index keys are scored: a bounded amount of work per article.
         return {
-            e for e, _ in found.most_common(self.params.max_candidates)
+            e
+            for e, _ in found.most_common(self.params.max_candidates)
             if self.events[e].merged_into is None and self._in_window(f, self.events[e])
         }
 

@@ -44,6 +44,12 @@ class Format(StrEnum):
     table = "table"
 
 
+class ReportFormat(StrEnum):
+    json = "json"
+    markdown = "markdown"
+    html = "html"
+
+
 DbOption = Annotated[
     str | None,
     typer.Option("--db", help="Store: SQLAlchemy URL or SQLite path [env RASHOMON_DB; default ./rashomon.db]."),
@@ -286,6 +292,54 @@ def analysed_record(article: Article, analysis: Any) -> dict[str, Any]:
     data["dates"] = [d.to_dict() for d in analysis.dates]
     data["model"] = analysis.model
     return data
+
+
+@app.command()
+def compare(
+    sources: Annotated[list[str] | None, typer.Argument(help="Files, folders, globs or urls to compare.")] = None,
+    event: Annotated[int | None, typer.Option("--event", help="Compare a stored event instead.")] = None,
+    fmt: Annotated[ReportFormat, typer.Option("--format", "-f", help="Report format.")] = ReportFormat.markdown,
+    output: Annotated[str | None, typer.Option("--output", "-o", help="Write the report to this file.")] = None,
+    db: DbOption = None,
+    model: ModelOption = None,
+    allow_private_network: PrivateOption = False,
+    no_fetch: Annotated[bool, typer.Option("--no-fetch", help="Never fetch urls or linked pages.")] = False,
+    strict: StrictOption = False,
+) -> None:
+    """Compare how outlets report each event: shared, unique and conflicting claims, omissions, quotes and
+    speakers, framing, voices and timeline."""
+    from rashomon.pipeline import compare_sources, compare_stored
+    from rashomon.present.reports import render
+
+    settings = _settings(db=db, model=model, allow_private_network=allow_private_network or None)
+    failures: list[Failure] = []
+    with _errors():
+        if event is not None:
+            with Store.open(settings) as store:
+                found = compare_stored(store, settings, event)
+            if found is None:
+                err.print(f"[red]error:[/] no event {event}")
+                raise typer.Exit(1)
+            compared = [found]
+            n_events = 1
+        else:
+            if not sources:
+                err.print("[red]error:[/] give SOURCES to compare, or --event ID")
+                raise typer.Exit(2)
+            with _fetcher(settings, no_fetch) as fetcher:
+                compared, events, failures = compare_sources(sources, settings, fetcher)
+            n_events = len(events)
+    _report_failures(failures)
+    report = render(compared, fmt.value)
+    if output:
+        from pathlib import Path
+
+        Path(output).write_text(report, encoding="utf-8")
+        err.print(f"report written to {output}")
+    else:
+        sys.stdout.write(report if report.endswith("\n") else report + "\n")
+    err.print(f"{len(compared)} of {n_events} events compared (two or more outlets), {len(failures)} failed")
+    raise typer.Exit(_exit_code(len(compared) or n_events, len(failures), strict))
 
 
 @app.command()
