@@ -111,11 +111,15 @@ def align(refs: list[ClaimRef]) -> list[ClaimGroup]:
     conflict_members: set[int] = set()
     link_scores: dict[int, list[float]] = defaultdict(list)
     for (i, j), s in sorted(sims.items(), key=lambda kv: -kv[1]):
+        # Mutual best matches (within a small slack) only: one claim does not gather every loosely
+        # related sentence of another article, and groups do not chain across topics.
         near_best = (
             s >= best[(i, refs[j].article_id)] - BEST_MATCH_SLACK
-            or s >= best[(j, refs[i].article_id)] - BEST_MATCH_SLACK
+            and s >= best[(j, refs[i].article_id)] - BEST_MATCH_SLACK
         )
-        note = conflict_note(refs[i], refs[j]) if s >= CONFLICT_THRESHOLD and _same_subject(refs[i], refs[j]) else None
+        note = None
+        if near_best and _same_subject(refs[i], refs[j]):
+            note = conflict_note(refs[i], refs[j], aligned=s >= ALIGN_THRESHOLD)
         if note and near_best:
             parent[find(i)] = find(j)
             notes[i].append(note)
@@ -248,9 +252,16 @@ def _negation_conflict(a: Claim, b: Claim) -> str | None:
     return None
 
 
-def conflict_note(a: ClaimRef, b: ClaimRef) -> str | None:
-    """What makes two claims about the same thing incompatible, if anything."""
-    for check in (_quantity_conflict, _date_conflict, _place_conflict, _negation_conflict):
+def conflict_note(a: ClaimRef, b: ClaimRef, *, aligned: bool = True) -> str | None:
+    """What makes two claims about the same thing incompatible, if anything.
+
+    Claims only loosely alike (``aligned`` False) conflict only on a count of the same thing; dates,
+    places and negation are checked on claims aligned as the same fact.
+    """
+    checks = [_quantity_conflict]
+    if aligned:
+        checks += [_date_conflict, _place_conflict, _negation_conflict]
+    for check in checks:
         note = check(a.claim, b.claim)
         if note:
             return f"{note} — {a.outlet or a.source} / {b.outlet or b.source}"

@@ -165,6 +165,10 @@ def _timeline(items: list[AnalysedArticle]) -> tuple[tuple[TimelineEntry, ...], 
             relation = None
             if main_date and re.fullmatch(r"\d{4}-\d{2}-\d{2}", day):
                 relation = "before" if day < main_date else "same day" if day == main_date else "after"
+                if relation == "same day":
+                    # Published on the day: the tense of the sentences about that day tells a preview
+                    # ("will take part on Thursday") from a report ("criticized ... Thursday").
+                    relation = _tense_relation(item, main_date) or relation
             entries.append(
                 TimelineEntry(
                     date=article.published,
@@ -188,3 +192,23 @@ def _timeline(items: list[AnalysedArticle]) -> tuple[tuple[TimelineEntry, ...], 
                 )
     entries.sort(key=lambda e: (e.date[:10], e.kind != "published", e.source))
     return tuple(entries), main_date
+
+
+_FUTURE = re.compile(r"\b(?:will|shall|'ll|plans? to|is to|are to|expected to|scheduled|to be held|going to)\b", re.I)
+
+
+def _tense_relation(item: AnalysedArticle, day: str) -> str | None:
+    """ "before" when the article's sentences about ``day`` look forward, "after" when they look back."""
+    future = past = 0
+    for claim in item.analysis.claims:
+        if not any(d.value and d.value.startswith(day) for d in claim.dates):
+            continue
+        if _FUTURE.search(claim.text):
+            future += 1
+        else:
+            past += 1
+    if future > past:
+        return "before"
+    if past > future:
+        return "after"
+    return None

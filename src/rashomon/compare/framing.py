@@ -77,13 +77,19 @@ def affiliation_of(
         country = country_index().get(on_behalf_of.lower())
         return country.name if country else on_behalf_of
     role = speaker_role or ""
+    # A country in the role or in the speaker's own words ("Russian Foreign Ministry spokesman",
+    # "U.S. Secretary of State", "a source in the RF delegation") is what the voice speaks for.
+    for text in (role, speaker if speaker_type in (None, "anonymous") else ""):
+        for word in re.findall(r"[\w.-]+", text):
+            if not word[:1].isupper():
+                continue
+            country = country_index().get(word.lower()) or country_index().get(word.lower().strip("."))
+            if country is not None:
+                return country.name
+    role_words = {w.lower() for w in re.findall(r"\w+", role) if w[:1].isupper()}
     for org in organisations:
-        if org and org.lower() in role.lower():
+        if org and (org.lower() in role.lower() or org.split()[-1].lower() in role_words):
             return org
-    for word in re.findall(r"[\w.-]+", role):
-        country = country_index().get(word.lower().strip("."))
-        if country is not None and word[:1].isupper():
-            return country.name
     if speaker_type in ("ORG", "GPE", "NORP"):
         country = country_index().get(speaker.lower())
         return country.name if country and speaker_type != "ORG" else speaker
