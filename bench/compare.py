@@ -45,7 +45,7 @@ def _line_of(text: str, start: int) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--thresholds", default="0.2,0.25,0.3,0.35,0.4")
+    parser.add_argument("--thresholds", default="0.25,0.3,0.4,0.45,0.5")
     args = parser.parse_args(argv)
     gold_file = HERE / "gold" / "ecbplus_claims.json"
     if not ECB.exists() or not gold_file.exists():
@@ -54,6 +54,7 @@ def main(argv: list[str] | None = None) -> int:
     from rashomon.analyse.core import analyse_articles
     from rashomon.compare import align as align_module
     from rashomon.compare.core import compare_event
+    from rashomon.compare.embed import available as embed_available
     from rashomon.records import Event, EventArticle
     from rashomon.settings import Settings
 
@@ -68,9 +69,16 @@ def main(argv: list[str] | None = None) -> int:
                      if a["relation"] == "conflict"}
         analysed_events.append((event, items, same, conflicts))
 
-    def score(threshold: float) -> dict[str, object]:
-        saved = align_module.ALIGN_THRESHOLD
+    def score(threshold: float, embeddings: bool = True, weight: float | None = None,
+              issues: bool = True) -> dict[str, object]:
+        saved = (align_module.ALIGN_THRESHOLD, align_module.USE_EMBEDDINGS, align_module.EMBEDDING_WEIGHT,
+                 align_module.ISSUE_LINKS, align_module.LEXICAL_ALIGN_THRESHOLD)
+        align_module.ISSUE_LINKS = issues
         align_module.ALIGN_THRESHOLD = threshold
+        align_module.LEXICAL_ALIGN_THRESHOLD = threshold
+        align_module.USE_EMBEDDINGS = embeddings
+        if weight is not None:
+            align_module.EMBEDDING_WEIGHT = weight
         try:
             tp = fp = fn = ctp = cfp = cfn = 0
             for event, items, same, conflicts in analysed_events:
@@ -99,23 +107,37 @@ def main(argv: list[str] | None = None) -> int:
                 cfp += len(predicted_conflicts - conflicts)
                 cfn += len(conflicts - predicted_conflicts)
         finally:
-            align_module.ALIGN_THRESHOLD = saved
+            (align_module.ALIGN_THRESHOLD, align_module.USE_EMBEDDINGS, align_module.EMBEDDING_WEIGHT,
+             align_module.ISSUE_LINKS, align_module.LEXICAL_ALIGN_THRESHOLD) = saved
         p = tp / (tp + fp) if tp + fp else 0.0
         r = tp / (tp + fn) if tp + fn else 0.0
         cp = ctp / (ctp + cfp) if ctp + cfp else 0.0
         cr = ctp / (ctp + cfn) if ctp + cfn else 0.0
-        return {"threshold": threshold, "precision": round(p, 4), "recall": round(r, 4),
+        return {"threshold": threshold, "embeddings": embeddings and embed_available(), "issue_links": issues,
+                "embedding_weight": weight if weight is not None else align_module.EMBEDDING_WEIGHT,
+                "precision": round(p, 4), "recall": round(r, 4),
                 "f1": round(2 * p * r / (p + r), 4) if p + r else 0.0,
                 "conflict_precision": round(cp, 4), "conflict_recall": round(cr, 4), "pairs_gold": tp + fn,
                 "pairs_predicted": tp + fp}
 
     results: dict[str, object] = {"default": score(align_module.ALIGN_THRESHOLD)}
-    results["sweep"] = [score(float(t)) for t in args.thresholds.split(",")]
+    sweep = []
+    for t in args.thresholds.split(","):
+        sweep.append(score(float(t), embeddings=False))
+        if embed_available():
+            for w in (0.6, 0.8):
+                sweep.append(score(float(t), embeddings=True, weight=w))
+                sweep.append(score(float(t), embeddings=True, weight=w, issues=False))
+    results["sweep"] = sweep
     d = results["default"]
-    print(f"alignment on ECB+ gold (threshold {d['threshold']}): P {d['precision']:.3f} R {d['recall']:.3f} "
-          f"F1 {d['f1']:.3f}; conflicts P {d['conflict_precision']:.3f} R {d['conflict_recall']:.3f}")
-    for row in results["sweep"]:
-        print(f"  threshold {row['threshold']}: P {row['precision']:.3f} R {row['recall']:.3f} F1 {row['f1']:.3f}")
+    print(f"alignment on ECB+ gold (default: threshold {d['threshold']}, embeddings {d['embeddings']}): "
+          f"P {d['precision']:.3f} R {d['recall']:.3f} F1 {d['f1']:.3f}; "
+          f"conflicts P {d['conflict_precision']:.3f} R {d['conflict_recall']:.3f}")
+    for row in sweep:
+        mode = f"embeddings w={row['embedding_weight']}" if row["embeddings"] else "lexical+entities"
+        mode += "" if row["issue_links"] else ", no issue links"
+        print(f"  threshold {row['threshold']} {mode}: P {row['precision']:.3f} R {row['recall']:.3f} "
+              f"F1 {row['f1']:.3f}")
 
     # ---- speed
     from rashomon.pipeline import compare_sources
