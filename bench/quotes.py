@@ -154,7 +154,7 @@ def main(argv: list[str] | None = None) -> int:
 
     # Speaker resolution on the annotated pronoun/description sources.
     gold_file = HERE / "gold" / "polnear_speakers.jsonl"
-    resolved = total = 0
+    resolved = total = found = 0
     by_kind: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     if gold_file.exists():
         rows = [json.loads(line) for line in gold_file.read_text().splitlines() if line.strip()]
@@ -167,11 +167,13 @@ def main(argv: list[str] | None = None) -> int:
                         and min(q.speaker_end, span[1]) > max(q.speaker_start, span[0])), None)
             ok = hit is not None and _names_match(hit.speaker, row["speaker"])
             resolved += ok
+            found += hit is not None
             kind = row.get("source_kind", "other")
             by_kind[kind][0] += ok
             by_kind[kind][1] += 1
         results["speaker_resolution"] = {
             "annotated": total, "correct": resolved, "accuracy": round(resolved / total, 4) if total else None,
+            "quote_found": found, "accuracy_where_found": round(resolved / found, 4) if found else None,
             "by_source_kind": {k: {"correct": v[0], "total": v[1]} for k, v in by_kind.items()},
         }
 
@@ -184,7 +186,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{role:10} {e['precision']:>8.3f}{e['recall']:>8.3f}{e['f1']:>8.3f} "
               f"{o['precision']:>8.3f}{o['recall']:>8.3f}{o['f1']:>8.3f}")
     if total:
-        print(f"speaker resolution: {resolved}/{total} = {resolved / total:.3f} ({dict(by_kind)})")
+        print(f"speaker resolution: {resolved}/{total} = {resolved / total:.3f} of annotated sources; "
+              f"{resolved}/{found} = {resolved / max(1, found):.3f} where the quote was found ({dict(by_kind)})")
     return 0
 
 

@@ -68,6 +68,25 @@ def extract_articles(
         yield raw if isinstance(raw, Failure) else extract_one(raw, settings)
 
 
+def name_outlets(articles: list[Article]) -> list[Article]:
+    """An outlet known only by its domain takes the name another page of that domain declares
+    ("dailytorch.example" -> "The Daily Torch" when one of its HTML pages says so)."""
+    from rashomon.ingest.metadata import url_domain
+
+    names: dict[str, str] = {}
+    for article in articles:
+        domain = url_domain(article.url)
+        if domain and article.outlet and article.outlet != domain:
+            names.setdefault(domain, article.outlet)
+    out = []
+    for article in articles:
+        domain = url_domain(article.url)
+        if domain and article.outlet == domain and domain in names:
+            article = article.replace(outlet=names[domain])
+        out.append(article)
+    return out
+
+
 def ingest(
     sources: Iterable[str],
     settings: Settings,
@@ -145,7 +164,7 @@ def cluster_sources(
     failures: list[Failure] = []
     for item in extract_articles(sources, settings, fetcher):
         (failures if isinstance(item, Failure) else articles).append(item)  # type: ignore[arg-type]
-    analysed = list(analyse_extracted(_dedupe_exact(articles), settings))
+    analysed = list(analyse_extracted(_dedupe_exact(name_outlets(articles)), settings))
     from rashomon.events.incremental import params_for
 
     return cluster_events(analysed, params_for(settings)), analysed, failures

@@ -23,7 +23,7 @@ from rich.text import Text
 from rashomon import __version__
 from rashomon.errors import RashomonError
 from rashomon.ingest import Fetcher
-from rashomon.pipeline import IngestSummary, extract_articles, ingest
+from rashomon.pipeline import IngestSummary, extract_articles, ingest, name_outlets
 from rashomon.records import Article, Failure
 from rashomon.settings import Settings
 from rashomon.store import Store
@@ -139,6 +139,7 @@ def extract(
     with _errors(), _fetcher(settings, no_fetch) as fetcher:
         for item in extract_articles(sources, settings, fetcher):
             (failures if isinstance(item, Failure) else articles).append(item)  # type: ignore[arg-type]
+    articles = name_outlets(articles)
     _report_failures(failures)
     if fmt == Format.json:
         _print_json({"articles": [a.summary() for a in articles]})
