@@ -217,20 +217,7 @@ class Store(EventStoreMixin):
         ).first()
         if known:
             return "duplicate"
-        conn.execute(
-            sa.insert(carriers).values(
-                article_id=article_id,
-                locator=locator,
-                source=article.source,
-                url=article.url,
-                outlet=article.outlet,
-                title=article.title,
-                published=article.published,
-                relation=relation,
-                similarity=round(score, 4),
-                created_at=_now(),
-            )
-        )
+        _insert_carrier(conn, article_id, article, locator, relation, score)
         return "republished"
 
     def _insert_article(self, conn: Connection, article: Article, sig: Any, locator: str) -> None:
@@ -258,20 +245,7 @@ class Store(EventStoreMixin):
                 created_at=_now(),
             )
         )
-        conn.execute(
-            sa.insert(carriers).values(
-                article_id=article.id,
-                locator=locator,
-                source=article.source,
-                url=article.url,
-                outlet=article.outlet,
-                title=article.title,
-                published=article.published,
-                relation="original",
-                similarity=1.0,
-                created_at=_now(),
-            )
-        )
+        _insert_carrier(conn, article.id, article, locator, "original", 1.0)
         conn.execute(
             sa.insert(minhash_bands),
             [
@@ -414,6 +388,26 @@ class Store(EventStoreMixin):
         if not found:
             return None
         return next(self.iter_articles(ids=[found]), None)
+
+
+def _insert_carrier(
+    conn: Connection, article_id: str, article: Article, locator: str, relation: str, score: float
+) -> None:
+    """Record that ``article``'s source carried the content stored as ``article_id``."""
+    conn.execute(
+        sa.insert(carriers).values(
+            article_id=article_id,
+            locator=locator,
+            source=article.source,
+            url=article.url,
+            outlet=article.outlet,
+            title=article.title,
+            published=article.published,
+            relation=relation,
+            similarity=round(score, 4),
+            created_at=_now(),
+        )
+    )
 
 
 def _reason(status: str) -> str:

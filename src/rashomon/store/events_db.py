@@ -29,6 +29,16 @@ class EventChanges:
     documents: int = 0
 
 
+def _summary_values(summary: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "title": summary.get("title"),
+        "start": summary.get("start"),
+        "end": summary.get("end"),
+        "outlets": json.dumps(summary.get("outlets", []), ensure_ascii=False),
+        "size": summary.get("size", 0),
+    }
+
+
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
@@ -101,11 +111,7 @@ class EventStoreMixin:
                     conn.execute(
                         sa.insert(events)
                         .values(
-                            title=summary.get("title"),
-                            start=summary.get("start"),
-                            end=summary.get("end"),
-                            outlets=json.dumps(summary.get("outlets", []), ensure_ascii=False),
-                            size=summary.get("size", 0),
+                            **_summary_values(summary),
                             created_at=_now(),
                             updated_at=_now(),
                         )
@@ -146,11 +152,7 @@ class EventStoreMixin:
                     sa.update(events)
                     .where(events.c.id == event_id)
                     .values(
-                        title=summary.get("title"),
-                        start=summary.get("start"),
-                        end=summary.get("end"),
-                        outlets=json.dumps(summary.get("outlets", []), ensure_ascii=False),
-                        size=summary.get("size", 0),
+                        **_summary_values(summary),
                         updated_at=_now(),
                     )
                 )
