@@ -87,7 +87,14 @@ def main(argv: list[str] | None = None) -> int:
                     EventArticle(article_id=i.article.id, source=i.article.source) for i in items))
                 compared = compare_event(record, items)
                 predicted, predicted_conflicts = set(), set()
+                claim_start = {
+                    f"{i.article.id}:{c.id}": (i.article.id, c.start) for i in items for c in i.analysis.claims
+                }
                 for group in compared.claims:
+                    for a, b in group.conflicts:
+                        (aid, astart), (bid, bstart) = claim_start[a], claim_start[b]
+                        predicted_conflicts.add(frozenset(((aid, _line_of(texts[aid], astart)),
+                                                           (bid, _line_of(texts[bid], bstart)))))
                     located = []
                     for statement in group.statements:
                         claim = next(c for i in items if i.article.id == statement.article_id
@@ -96,10 +103,7 @@ def main(argv: list[str] | None = None) -> int:
                     for x in range(len(located)):
                         for y in range(x + 1, len(located)):
                             if located[x][0] != located[y][0]:
-                                pair = frozenset((located[x], located[y]))
-                                predicted.add(pair)
-                                if group.status == "conflict":
-                                    predicted_conflicts.add(pair)
+                                predicted.add(frozenset((located[x], located[y])))
                 tp += len(predicted & same)
                 fp += len(predicted - same)
                 fn += len(same - predicted)

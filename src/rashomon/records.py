@@ -360,6 +360,7 @@ class ClaimGroup(Record):
     note: str | None = None
     sources: tuple[str, ...] = ()
     similarity: float = 0.0
+    conflicts: tuple[tuple[str, str], ...] = ()  # the statements that disagree, as "article id:claim id" pairs
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -267,3 +267,163 @@ def test_cli_analyse_stored_and_show(runner: CliRunner, examples_dir: Path, tmp_
     assert unknown.exit_code == 1
     assert json.loads(unknown.stdout) == {"articles": []}
     assert "no stored article matches" in unknown.stderr
+
+
+# ------------------------------------------------------------------------------------- cluster, events
+
+
+COMPARED_KEYS = {"id", "title", "articles", "entities", "quotes", "claims", "omissions", "framing", "timeline"}
+
+
+def _expected(examples_dir: Path) -> dict:
+    return json.loads((examples_dir / "expected.json").read_text(encoding="utf-8"))
+
+
+def _key(source: str, wire: set[str]) -> str:
+    """A source as expected.json names it: a file name, or a url; both wire copies are one story."""
+    if source in wire:
+        return "wire"
+    return source if source.startswith(("http://", "https://")) else Path(source).name
+
+
+def test_cli_cluster_examples_json_groups_as_intended(runner: CliRunner, examples_dir: Path) -> None:
+    expected = _expected(examples_dir)
+    wire = {url for dup in expected["near_duplicates"] for url in dup["urls"]}
+    result = runner.invoke(app, ["cluster", str(examples_dir), "--format", "json"])
+    assert result.exit_code == 0, result.stderr
+    payload = json.loads(result.stdout)  # the whole of stdout is one JSON document
+    assert list(payload) == ["events"]
+    events = payload["events"]
+    for event in events:
+        assert {"id", "title", "start", "end", "outlets", "articles"} <= set(event)
+        assert event["title"] and event["start"] <= event["end"]
+        for article in event["articles"]:
+            assert {"source", "title", "outlet", "published"} <= set(article)
+            assert article["outlet"] in event["outlets"]
+            key = _key(article["source"], set())
+            if key in expected["published"]:
+                assert article["published"][:10] == expected["published"][key][:10], key
+    # The wire copies may be one article (with two carriers) or two: either way they are in one event.
+    produced = sorted(sorted({_key(a["source"], wire) for a in e["articles"]}) for e in events)
+    intended = sorted(sorted({_key(s, wire) for s in e["sources"]}) for e in expected["events"])
+    assert produced == intended
+    assert len({e["id"] for e in events}) == len(events) == 4
+
+
+def test_cli_events_and_event_need_a_known_event(runner: CliRunner, tmp_path: Path) -> None:
+    db = str(tmp_path / "empty.db")
+    listed = runner.invoke(app, ["events", "--db", db, "--format", "json"])
+    assert listed.exit_code == 0, listed.stderr
+    assert json.loads(listed.stdout) == {"events": []}
+    missing = runner.invoke(app, ["event", "7", "--db", db])
+    assert missing.exit_code == 1
+    assert "no event 7" in missing.stderr and missing.stdout == ""
+
+
+# ------------------------------------------------------------------------------------------- compare
+
+
+@pytest.fixture
+def flood_pair(tmp_path: Path) -> Path:
+    """Two invented reports of one flood, from two outlets, as JSON Lines."""
+    from tests.events import texts
+
+    lines = [
+        {
+            "url": "https://valley-herald.example/2024/10/07/harwick-flood",
+            "text": texts.HARWICK_HERALD,
+            "title": "Oster River floods Harwick",
+            "published": "2024-10-07T09:00:00+00:00",
+            "outlet": "Valley Herald",
+        },
+        {
+            "url": "https://coastline-post.example/2024/10/07/harwick-counts-cost",
+            "text": texts.HARWICK_POST,
+            "title": "Harwick counts the cost",
+            "published": "2024-10-07T12:00:00+00:00",
+            "outlet": "Coastline Post",
+        },
+    ]
+    path = tmp_path / "harwick.jsonl"
+    path.write_text("\n".join(json.dumps(line) for line in lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_cli_compare_examples_json_is_one_object(runner: CliRunner, examples_dir: Path) -> None:
+    result = runner.invoke(app, ["compare", str(examples_dir), "--format", "json"])
+    assert result.exit_code == 0, result.stderr
+    payload = json.loads(result.stdout)  # the whole of stdout is one JSON document
+    assert list(payload) == ["events"]
+    events = payload["events"]
+    assert len(events) == 2  # the two floods; the football and the central bank have one outlet each
+    for event in events:
+        assert set(event) >= COMPARED_KEYS
+        assert len({a["outlet"] for a in event["articles"]}) >= 2
+        assert {g["status"] for g in event["claims"]} <= {"shared", "unique", "conflict"}
+        assert {f["source"] for f in event["framing"]} == {a["source"] for a in event["articles"]}
+    lisk = next(e for e in events if any(a["source"].endswith("mna-lisk-flood.txt") for a in e["articles"]))
+    notes = " ".join(g["note"] or "" for g in lisk["claims"] if g["status"] == "conflict")
+    assert "19" in notes and ("12" in notes or "Twelve" in notes), notes
+    assert "2 of 4 events compared" in result.stderr
+
+
+def test_cli_compare_html_to_file(runner: CliRunner, flood_pair: Path, tmp_path: Path) -> None:
+    report = tmp_path / "report.html"
+    result = runner.invoke(app, ["compare", str(flood_pair), "--format", "html", "-o", str(report)])
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == ""
+    assert f"report written to {report}" in result.stderr.replace("\n", "")
+    document = report.read_text(encoding="utf-8")
+    assert document.startswith("<!DOCTYPE html>") and document.rstrip().endswith("</html>")
+    assert "Valley Herald" in document and "Coastline Post" in document
+    assert "<script" not in document and "src=" not in document and "<link" not in document
+
+
+def test_cli_compare_markdown_to_stdout(runner: CliRunner, flood_pair: Path) -> None:
+    result = runner.invoke(app, ["compare", str(flood_pair), "--format", "markdown"])
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.startswith("# Rashomon: how the reports differ\n")
+    assert result.stdout.count("\n## ") == 1
+    assert "| status | Valley Herald | Coastline Post |" in result.stdout
+    assert "1 of 1 events compared" in result.stderr
+
+
+def test_cli_compare_needs_sources_or_event(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["compare"])
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert "--event" in result.stderr
+
+
+def test_cli_ingest_then_events_event_and_compare_stored(runner: CliRunner, examples_dir: Path, tmp_path: Path) -> None:
+    db = str(tmp_path / "events.db")
+    ingested = runner.invoke(app, ["ingest", str(examples_dir), "--db", db])
+    assert ingested.exit_code == 0, ingested.stderr
+
+    listed = runner.invoke(app, ["events", "--db", db, "--format", "json"])
+    assert listed.exit_code == 0, listed.stderr
+    events = json.loads(listed.stdout)["events"]
+    assert sorted(e["size"] for e in events) == [1, 1, 2, 5]  # the wire copies are one stored article
+    lisk = max(events, key=lambda e: e["size"])
+    assert lisk["start"] == "2025-03-14" and lisk["end"] == "2025-03-16"
+    table = runner.invoke(app, ["events", "--db", db])
+    assert table.exit_code == 0 and lisk["id"] in table.stdout
+
+    shown = runner.invoke(app, ["event", lisk["id"], "--db", db, "--format", "json"])
+    assert shown.exit_code == 0, shown.stderr
+    [event] = json.loads(shown.stdout)["events"]
+    assert event["id"] == lisk["id"]
+    assert any(a["source"].endswith("mna-lisk-flood.txt") for a in event["articles"])
+    assert len(event["articles"]) == 5
+
+    compared = runner.invoke(app, ["compare", "--event", lisk["id"], "--db", db, "--format", "json"])
+    assert compared.exit_code == 0, compared.stderr
+    [report] = json.loads(compared.stdout)["events"]
+    assert set(report) >= COMPARED_KEYS
+    assert report["id"] == lisk["id"]
+    assert {a["source"] for a in report["articles"]} == {a["source"] for a in event["articles"]}
+    assert any(g["status"] == "conflict" for g in report["claims"])
+
+    unknown = runner.invoke(app, ["compare", "--event", "999", "--db", db])
+    assert unknown.exit_code == 1
+    assert "no event 999" in unknown.stderr

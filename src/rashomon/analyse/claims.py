@@ -73,7 +73,11 @@ def build_claims(
             and sent.start_char <= ent.start_char < sent.end_char
         )
         places = tuple(
-            dict.fromkeys(index.by_id[eid].name for eid in entity_ids if index.by_id[eid].type in ("GPE", "LOC", "FAC"))
+            dict.fromkeys(
+                index.by_id[eid].name
+                for eid in entity_ids
+                if index.by_id[eid].type in ("GPE", "LOC", "FAC") and not _inside_name(sent, index, eid)
+            )
         )
         claims.append(
             Claim(
@@ -171,3 +175,19 @@ def _quantity(ent: Span) -> Quantity:
     elif ent.label_ == "MONEY":
         noun = "money"
     return Quantity(text=ent.text, value=parse_number(ent.text), noun=noun)
+
+
+def _inside_name(sent: Span, index: EntityIndex, eid: str) -> bool:
+    """Whether every mention of a place in the sentence ends an organisation's name the tagger split
+    ("... Cooperation in Europe"): such a place is no location of the claim."""
+    tokens = [t for t in sent if index.by_token.get(t.i) == eid]
+    if not tokens:
+        return False
+    for token in tokens:
+        before = token.doc[token.i - 1] if token.i > 0 else None
+        owner = index.entity_at(token.i - 2) if token.i > 1 else None
+        if not (
+            before is not None and before.lower_ in ("in", "of", "for") and owner is not None and owner.type == "ORG"
+        ):
+            return False
+    return True

@@ -139,6 +139,7 @@ def align(refs: list[ClaimRef]) -> list[ClaimGroup]:
 
     notes: dict[int, list[str]] = defaultdict(list)
     conflict_members: set[int] = set()
+    conflict_pairs: list[tuple[int, int]] = []
     link_scores: dict[int, list[float]] = defaultdict(list)
     for (i, j), s in sorted(sims.items(), key=lambda kv: -kv[1]):
         # Mutual best matches (within a small slack) only: one claim does not gather every loosely
@@ -154,6 +155,7 @@ def align(refs: list[ClaimRef]) -> list[ClaimGroup]:
             parent[find(i)] = find(j)
             notes[i].append(note)
             conflict_members.update((i, j))
+            conflict_pairs.append((i, j))
             link_scores[i].append(s)
         elif (s >= align_at and near_best) or (
             ISSUE_LINKS
@@ -252,6 +254,19 @@ def _same_subject(a: ClaimRef, b: ClaimRef) -> bool:
     return len(shared) >= 2
 
 
+_LIGHT_VERBS = {"be", "have", "say", "do", "make", "get", "tell", "add", "report"}
+
+
+def _same_count(a: Claim, b: Claim) -> bool:
+    """Two loosely similar claims count the same thing when a number counts the same noun and the claims
+    share a content word besides it ("12 people died" / "19 people died"; not "12 people died" /
+    "8,000 people were evacuated")."""
+    nouns = {q.noun for q in a.quantities if q.noun} & {q.noun for q in b.quantities if q.noun}
+    shared = (set(a.lemmas) & set(b.lemmas)) - nouns - _LIGHT_VERBS
+    shared = {w for w in shared if not any(ch.isdigit() for ch in w)}
+    return bool(nouns) and bool(shared & (_DEATH | {w for w in shared if len(w) > 3}))
+
+
 def _quantity_conflict(a: Claim, b: Claim) -> str | None:
     for qa in a.quantities:
         for qb in b.quantities:
@@ -305,7 +320,7 @@ def conflict_note(a: ClaimRef, b: ClaimRef, *, aligned: bool = True) -> str | No
     Claims only loosely alike (``aligned`` False) conflict only on a count of the same thing; dates,
     places and negation are checked on claims aligned as the same fact.
     """
-    checks = [_quantity_conflict]
+    checks = [_quantity_conflict] if aligned or _same_count(a.claim, b.claim) else []
     if aligned:
         checks += [_date_conflict, _place_conflict, _negation_conflict]
     for check in checks:

@@ -65,6 +65,10 @@ def find_loaded(text: str, lemmas: tuple[str, ...]) -> list[LexiconEntry]:
     return list(found.values())
 
 
+def _quoted_words(text: str) -> set[str]:
+    return {w.lower() for m in _QUOTED.finditer(text) for w in re.findall(r"[\w’'-]+", m.group(0))}
+
+
 _STANCE_SCORE = {"negative": -1.0, "uncertain": -0.5, "assertive": -0.25, "positive": 1.0, "neutral": 0.0}
 
 
@@ -118,6 +122,7 @@ def frame(item: AnalysedArticle, canonical: dict[str, str], actors: list[str], r
     tone_sum: dict[str, float] = defaultdict(float)
     tone_n: dict[str, int] = defaultdict(int)
     entity_names = {e.id: canonical.get(e.id, e.name) for e in analysis.entities}
+    cue_lemmas = {q.cue_lemma for q in analysis.quotes if q.cue_lemma}
     headline_terms = find_loaded(article.title or "", ())
     for entry in headline_terms:
         loaded.append(
@@ -139,13 +144,15 @@ def frame(item: AnalysedArticle, canonical: dict[str, str], actors: list[str], r
                     tone_n[name] += 1
         else:
             for entry in find_loaded(claim.text, claim.lemmas):
-                quoted.append(
+                # The verb that reports the speech ("claimed", "admitted") is the outlet's choice.
+                own = entry.term in cue_lemmas and entry.term not in _quoted_words(claim.text)
+                (loaded if own else quoted).append(
                     LoadedTerm(
                         term=entry.term,
                         category=entry.category,
                         polarity=entry.polarity,
                         sentence=claim.text,
-                        speaker=claim.voice,
+                        speaker=None if own else claim.voice,
                     )
                 )
     # The verbs the outlet picks for an actor's words are part of its tone toward the actor.
