@@ -11,7 +11,7 @@ import re
 
 from spacy.tokens import Doc, Span
 
-from rashomon.analyse.entities import EntityIndex
+from rashomon.analyse.entities import EntityIndex, doc_text
 from rashomon.records import Claim, DateMention, Quantity, Quote
 
 _NUMBER_LABELS = ("CARDINAL", "QUANTITY", "MONEY", "PERCENT", "ORDINAL")
@@ -36,13 +36,14 @@ def build_claims(
     skip_before: int = 0,
 ) -> list[Claim]:
     claims: list[Claim] = []
+    number_ents = [ent for ent in doc.ents if ent.label_ in _NUMBER_LABELS]  # Doc.ents is rebuilt on each access
     for number, sent in enumerate(doc.sents):
         text = sent.text.strip()
         if len(text) < 3 or sent.end_char <= skip_before or not re.search(r"\w", text):
             continue
         start = max(sent.start_char, skip_before)
         if start > sent.start_char:
-            text = doc.text[start : sent.end_char].strip().strip("—–-").strip()
+            text = doc_text(doc)[start : sent.end_char].strip().strip("—–-").strip()
         voice, speaker_id, quote_id = "outlet", None, None
         best = 0
         for quote in quotes:
@@ -57,7 +58,7 @@ def build_claims(
                 entity_ids.append(eid)
         numbers = tuple(
             ent.text
-            for ent in doc.ents
+            for ent in number_ents
             if ent.label_ in _NUMBER_LABELS and sent.start_char <= ent.start_char < sent.end_char
         )
         negated = any(t.dep_ == "neg" or t.lower_ in _NEGATIONS for t in sent)
@@ -68,7 +69,7 @@ def build_claims(
         )
         quantities = tuple(
             _quantity(ent)
-            for ent in doc.ents
+            for ent in number_ents
             if ent.label_ in ("CARDINAL", "QUANTITY", "MONEY", "PERCENT")
             and sent.start_char <= ent.start_char < sent.end_char
         )

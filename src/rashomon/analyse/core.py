@@ -16,7 +16,7 @@ from spacy.tokens import Doc
 
 from rashomon.analyse.claims import build_claims
 from rashomon.analyse.dates import find_dates, reference_date
-from rashomon.analyse.entities import EntityIndex, extract_entities
+from rashomon.analyse.entities import EntityIndex, doc_text, extract_entities
 from rashomon.analyse.nlp import load_model, model_name
 from rashomon.analyse.quotes import RawQuote, find_attributions, find_mark_spans, join_quotes, paragraph_spans
 from rashomon.analyse.speakers import SpeakerResolver
@@ -54,9 +54,9 @@ def _dateline_end(article: Article) -> int:
 def analyse_doc(doc: Doc, article: Article, model: str) -> Analysis:
     """Entities, quotes with speakers, dates and claims of one parsed article."""
     skip = _dateline_end(article)
-    paragraphs = paragraph_spans(doc.text)
+    paragraphs = paragraph_spans(doc_text(doc))
     index = extract_entities(doc, skip_before=skip)
-    marks = find_mark_spans(doc.text, paragraphs)
+    marks = find_mark_spans(doc_text(doc), paragraphs)
     attributions = find_attributions(doc, paragraphs)
     raw = join_quotes(doc, marks, attributions, paragraphs)
     quotes, role_mentions = resolve_quotes(doc, index, raw, paragraphs)
@@ -119,7 +119,7 @@ def resolve_quotes(
             ):
                 quote = Quote(
                     id=f"q{number}",
-                    text=doc.text[item.start : item.end].strip(),
+                    text=doc_text(doc)[item.start : item.end].strip(),
                     kind=item.kind,
                     start=item.start,
                     end=item.end,
@@ -136,7 +136,7 @@ def resolve_quotes(
                 resolved = resolver.resolve(following) if following is not None else None
                 quote = Quote(
                     id=f"q{number}",
-                    text=doc.text[item.start : item.end].strip(),
+                    text=doc_text(doc)[item.start : item.end].strip(),
                     kind=item.kind,
                     start=item.start,
                     end=item.end,
@@ -155,7 +155,7 @@ def resolve_quotes(
             resolved = resolver.government_voice(resolved, att.cue[0] if att else item.start)
         quote = Quote(
             id=f"q{number}",
-            text=doc.text[item.start : item.end].strip(),
+            text=doc_text(doc)[item.start : item.end].strip(),
             kind=item.kind,
             start=item.start,
             end=item.end,

@@ -13,6 +13,7 @@ import re
 
 from spacy.tokens import Doc, Span
 
+from rashomon.analyse.entities import sentence_end_of, sentence_start_of
 from rashomon.ingest.metadata import MONTHS, WEEKDAYS
 from rashomon.records import DateMention
 
@@ -137,5 +138,6 @@ def find_dates(doc: Doc, ref: dt.date | None, *, skip_before: int = 0) -> list[D
 
 
 def _is_future(ent: Span) -> bool:
-    sentence = ent.sent
+    doc = ent.doc
+    sentence = doc[sentence_start_of(doc, ent.start) : sentence_end_of(doc, ent.start)]
     return bool(_FUTURE.search(sentence.text)) and not re.search(r"\b(was|were|had|said|did)\b", sentence.text[:0])

@@ -73,6 +73,15 @@ _ACRONYM = re.compile(r"^(?:[A-Z][A-Za-z]?\.?){2,8}s?$")
 _POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
 
 
+def doc_text(doc: Doc) -> str:
+    """The Doc's text, computed once (``Doc.text`` joins every token on each access)."""
+    text = doc.user_data.get("rashomon_text")
+    if text is None:
+        text = doc.text
+        doc.user_data["rashomon_text"] = text
+    return text
+
+
 # ---------------------------------------------------------------------------------------- normalising
 
 
@@ -275,7 +284,7 @@ def extract_entities(doc: Doc, *, skip_before: int = 0) -> EntityIndex:
             clusters.append(cluster)
             _add(cluster, span)
             continue
-        key, acronym, expansion = _org_key(doc.text, text, span.label_, expansions)
+        key, acronym, expansion = _org_key(doc_text(doc), text, span.label_, expansions)
         # One name is one cluster whatever label the model gave each mention: the type is voted below.
         name_key = key.split(":", 1)[-1]
         cluster = next(
@@ -580,7 +589,7 @@ def _role_before(doc: Doc, span: Span) -> Span | None:
     """The title written before a name: "Russian Foreign Minister", "US Secretary of State", "Assembly leader"."""
     roles = role_words()
     i = span.start - 1
-    sentence_start = span.sent.start
+    sentence_start = sentence_start_of(doc, span.start)
     while i >= sentence_start:
         token = doc[i]
         if token.ent_type_ == "PERSON":
@@ -612,6 +621,20 @@ def _role_before(doc: Doc, span: Span) -> Span | None:
     if not any(t.lower_ in roles for t in role):
         return None
     return role
+
+
+def sentence_start_of(doc: Doc, i: int) -> int:
+    """Index of the first token of the sentence holding token ``i`` (``Span.sent`` walks the whole Doc)."""
+    while i > 0 and not doc[i].is_sent_start:
+        i -= 1
+    return i
+
+
+def sentence_end_of(doc: Doc, i: int) -> int:
+    i += 1
+    while i < len(doc) and not doc[i].is_sent_start:
+        i += 1
+    return i
 
 
 def _appositive_role(doc: Doc, span: Span) -> str | None:

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span, Token
 
+from rashomon.analyse.entities import doc_text
 from rashomon.analyse.lexicons import cue_verbs
 
 OPEN_MARKS = "“„«‟"
@@ -312,7 +313,7 @@ def _verb_attribution(token: Token, lemma: str, sentence: int, paragraph: int) -
         if saying is None:
             return None
         cue_end = saying.idx + len(saying.text)
-        cue_text = doc.text[cue_start:cue_end]
+        cue_text = doc_text(doc)[cue_start:cue_end]
         content_token = next((c for c in saying.children if c.dep_ in ("ccomp", "xcomp", "dobj")), None)
     elif subject is not None and subject.dep_ == "nsubjpass":
         # "It was announced by X that ..." / "X was criticized": the agent speaks, if any.
@@ -418,7 +419,7 @@ def _according_to(token: Token, sentence: int, paragraph: int) -> Attribution | 
     doc = token.doc
     return Attribution(
         cue=(token.idx, to.idx + len(to.text)),
-        cue_text=doc.text[token.idx : to.idx + len(to.text)],
+        cue_text=doc_text(doc)[token.idx : to.idx + len(to.text)],
         cue_lemma="according to",
         content=content,
         source_token=source,
@@ -492,8 +493,8 @@ def join_quotes(
     attributions = [a for a in attributions if not any(m.start <= a.cue[0] and a.cue[1] <= m.end for m in marks)]
     for mark in marks:
         m_sents = {sentence_of_char(mark.start), sentence_of_char(max(mark.start, mark.end - 1))}
-        if mark.end < len(doc.text):
-            m_sents.add(sentence_of_char(min(len(doc.text) - 1, mark.end + 1)))
+        if mark.end < len(doc_text(doc)):
+            m_sents.add(sentence_of_char(min(len(doc_text(doc)) - 1, mark.end + 1)))
         best: Attribution | None = None
         best_score = 0.0
         for att in attributions:
@@ -545,7 +546,7 @@ def join_quotes(
     for mark in marks:
         if mark.used:
             continue
-        inner = doc.text[mark.start : mark.end]
+        inner = doc_text(doc)[mark.start : mark.end]
         words = len(inner.split())
         sentence_like = words >= 4 and (re.search(r"[.!?,…]\W*$", inner.strip()) or mark.open_ended or words >= 8)
         if mark.continues or sentence_like:

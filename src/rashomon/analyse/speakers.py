@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Token
 
-from rashomon.analyse.entities import EntityIndex, normalise_name
+from rashomon.analyse.entities import EntityIndex, doc_text, normalise_name
 from rashomon.analyse.lexicons import country_index, role_nouns, role_words, seats_of_government
 from rashomon.analyse.quotes import RawQuote
 from rashomon.records import Entity, Mention, Quote
@@ -192,7 +192,7 @@ class SpeakerResolver:
                 found.how = f"relative:{found.how}"
                 if att.source is None:
                     found.span = _token_span(att.relative_to)
-                    found.as_written = self.doc.text[found.span[0] : found.span[1]]
+                    found.as_written = doc_text(self.doc)[found.span[0] : found.span[1]]
                 return found
         if att.source_token is None:
             return Resolved(None, None, None, None, "no-source", None)
@@ -206,7 +206,7 @@ class SpeakerResolver:
             token = conjuncts[0]
             span = _token_span(token)
         span = span or _token_span(token)
-        as_written = self.doc.text[span[0] : span[1]]
+        as_written = doc_text(self.doc)[span[0] : span[1]]
         lower = token.lower_
         # 1. A name: the entity at the head, or a person named inside the phrase.
         entity = self.index.entity_at(token.i)
@@ -361,7 +361,7 @@ class SpeakerResolver:
         return {
             _affiliation(t.lower_)
             for t in token.subtree
-            if t.i < token.i and (t.is_title or t.is_upper) and t.dep_ not in ("det",) and t.i != token.sent.start
+            if t.i < token.i and (t.is_title or t.is_upper) and t.dep_ not in ("det",) and not t.is_sent_start
         }
 
     def _salient_person(self, token: Token, position: int) -> Entity | None:
