@@ -228,7 +228,7 @@ def extract_entities(doc: Doc, *, skip_before: int = 0) -> EntityIndex:
     """
     spans = [e for e in doc.ents if e.label_ in ENTITY_TYPES and e.start_char >= skip_before]
     spans = sorted(spans + _unnamed_speakers(doc, spans, skip_before), key=lambda e: e.start)
-    spans = [_person_mislabelled(doc, span) for span in spans]
+    spans = [_person_mislabelled(doc, _trim_person(doc, span)) for span in spans]
     role_spans = {s.start: _role_before(doc, s) for s in spans if s.label_ == "PERSON"}
     covered_by_roles = set()
     for role in role_spans.values():
@@ -299,6 +299,16 @@ def extract_entities(doc: Doc, *, skip_before: int = 0) -> EntityIndex:
 
     clusters = _merge_truncated(clusters)
     return _build_index(doc, clusters)
+
+
+def _trim_person(doc: Doc, span: Span) -> Span:
+    """A person span that swallowed a headline word ("Obama Says", "Obama Speech") ends at the name."""
+    if span.label_ != "PERSON" or len(span) < 2:
+        return span
+    end = span.end
+    while end - span.start > 1 and doc[end - 1].pos_ in ("VERB", "NOUN", "ADJ", "AUX") and not doc[end - 1].is_upper:
+        end -= 1
+    return span if end == span.end else Span(doc, span.start, end, label="PERSON")
 
 
 def _person_mislabelled(doc: Doc, span: Span) -> Span:

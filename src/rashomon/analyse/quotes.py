@@ -500,10 +500,12 @@ def join_quotes(
         for att in attributions:
             if mark.start - 1 <= att.cue[0] and att.cue[1] <= mark.end + 1:
                 continue  # a cue inside the quote is the quoted speaker's own verb
-            if att.paragraph != mark.paragraph:
+            # "He said:" closing the sentence (or paragraph) right before the quote.
+            colon_intro = att.sentence + 1 == min(m_sents) and sentences[att.sentence].text.rstrip().endswith(":")
+            if att.paragraph != mark.paragraph and not (colon_intro and att.paragraph + 1 == mark.paragraph):
                 continue
             content_overlap = _overlap(att.content, (mark.start, mark.end)) if att.content else 0
-            near = att.sentence in m_sents
+            near = att.sentence in m_sents or colon_intro
             if not content_overlap and not near:
                 continue
             distance = min(abs(att.cue[0] - mark.end), abs(att.cue[1] - mark.start))

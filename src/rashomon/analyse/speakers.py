@@ -84,6 +84,14 @@ _ANONYMOUS_HEADS = {
     "transcript",
     "media",
 }
+# Nouns that refer back to an organisation: "the newspaper said", "the agency estimated".
+_ORG_NOUNS = {
+    "newspaper", "paper", "agency", "union", "bank", "website", "site", "company", "firm", "group", "committee",
+    "campaign", "network", "court", "council", "ministry", "department", "organization", "organisation",
+    "authority", "board", "commission", "office", "party", "government", "administration", "institute",
+    "foundation", "fund", "association", "federation", "coalition", "alliance", "station", "channel", "outlet",
+    "magazine", "publication", "broadcaster", "team", "club", "army", "police", "service", "regulator", "watchdog",
+}
 # Offices whose staff are diplomats: a spokesman "of the Foreign Ministry" is "the diplomat".
 _DIPLOMATIC_OFFICES = (
     "foreign ministry",
@@ -312,14 +320,16 @@ class SpeakerResolver:
             self.state.genders[entity.id] = wanted
         return Resolved(entity, entity.name, as_written, span, "pronoun", entity.type)
 
-    def _recent_organisation(self, position: int) -> Entity | None:
+    def _recent_organisation(
+        self, position: int, types: tuple[str, ...] = ("ORG", "GPE", "NORP"), paragraphs: int = 1
+    ) -> Entity | None:
         paragraph = self.paragraph_of(position)
         best = None
         for entity in self.index.entities:
-            if entity.type not in ("ORG", "GPE", "NORP"):
+            if entity.type not in types:
                 continue
             for mention in entity.mentions:
-                recent = mention.start < position and paragraph - self.paragraph_of(mention.start) <= 1
+                recent = mention.start < position and paragraph - self.paragraph_of(mention.start) <= paragraphs
                 if recent and (best is None or mention.start > best[0]):
                     best = (mention.start, entity)
         for char, eid, para in self.state.speakers:
@@ -387,6 +397,14 @@ class SpeakerResolver:
         head = token.lower_
         if head in ("it", "they"):
             return None
+        found = self._institution_by_name(token, position)
+        if found is None and token.lemma_.lower() in _ORG_NOUNS and any(c.lower_ == "the" for c in token.children):
+            # "the newspaper", "the agency", "the union": the organisation named last before it.
+            found = self._recent_organisation(position, types=("ORG",), paragraphs=2)
+        return found
+
+    def _institution_by_name(self, token: Token, position: int) -> Entity | None:
+        head = token.lower_
         text = " ".join(t.text for t in token.subtree if t.i <= token.i)
         seat = seats_of_government().get(normalise_name(text)) or seats_of_government().get(head)
         for entity in sorted(self.index.entities, key=lambda e: -max((m.start for m in e.mentions), default=0)):
@@ -501,10 +519,16 @@ def _token_span(token: Token) -> tuple[int, int]:
     return token.idx, token.idx + len(token.text)
 
 
+_PARTY_WORDS = {"gop": "republican", "republicans": "republican", "democrat": "democratic",
+                "democrats": "democratic", "tory": "conservative", "tories": "conservative"}
+
+
 def _affiliation(word: str) -> str:
-    """Country words to one form, so that "RF" and "Russian" and "Russia" compare equal."""
-    country = country_index().get(word.lower())
-    return f"country:{country.name.lower()}" if country else word.lower()
+    """Country and party words to one form, so that "RF", "Russian" and "Russia" (or "GOP" and
+    "Republican") compare equal."""
+    low = word.lower()
+    country = country_index().get(low)
+    return f"country:{country.name.lower()}" if country else _PARTY_WORDS.get(low, low)
 
 
 def _affiliated(person: Entity, country: str) -> bool:
