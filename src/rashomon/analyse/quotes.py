@@ -356,7 +356,8 @@ def _verb_attribution(token: Token, lemma: str, sentence: int, paragraph: int) -
                 (c for c in token.children if c.dep_ == "prep" and c.lower_ in ("of", "for", "to", "about")), None
             )
             if obj is None and prep is not None:
-                obj = prep
+                # "complained about X", "called for X": what was said is X, not the preposition.
+                obj = next((c for c in prep.children if c.dep_ in ("pobj", "pcomp")), prep)
         if lemma == "call":
             predicate = next((c for c in token.children if c.dep_ in ("oprd", "xcomp", "ccomp")), None)
             if predicate is not None and obj is None:
