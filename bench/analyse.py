@@ -59,12 +59,12 @@ ROOT = Path(__file__).resolve().parents[2] / "shared" / "data" / "quotes" / "pol
 RESULTS = HERE / "results"
 SPLITS = ("train", "dev")
 
-# (b): the bare spaCy process. argv: folder, batch size. Prints the token count.
+# (b): the bare spaCy process. argv: folder, batch size, model. Prints the token count.
 BASELINE = """
 import sys
 from pathlib import Path
 from rashomon.analyse.nlp import load_model
-nlp = load_model()
+nlp = load_model(sys.argv[3])
 texts = [p.read_text(encoding="utf-8") for p in sorted(Path(sys.argv[1]).glob("*.txt"))]
 tokens = 0
 for doc in nlp.pipe(texts, batch_size=int(sys.argv[2])):
@@ -256,7 +256,7 @@ def main(argv: list[str] | None = None) -> int:
         nlp_bare = load_model.__wrapped__(settings.model)
 
         command_a = [*rashomon_command(), "analyse", str(folder), "--format", "json"]
-        command_b = [sys.executable, "-c", BASELINE, str(folder), str(args.batch_size)]
+        command_b = [sys.executable, "-c", BASELINE, str(folder), str(args.batch_size), settings.model]
         best = dict.fromkeys("abcd", float("inf"))
         runs: dict[str, list[float]] = {k: [] for k in "abcd"}
         cpu: dict[str, list[float]] = {k: [] for k in "abcd"}

@@ -54,7 +54,7 @@ def main(argv: list[str] | None = None) -> int:
     from rashomon.analyse.core import analyse_articles
     from rashomon.compare import align as align_module
     from rashomon.compare.core import compare_event
-    from rashomon.compare.embed import available as embed_available
+    from rashomon.embeddings import available as embed_available
     from rashomon.records import Event, EventArticle
     from rashomon.settings import Settings
 

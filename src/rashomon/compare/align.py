@@ -78,7 +78,7 @@ class Aligner:
         self.refs = refs
         self.embeddings = None
         if USE_EMBEDDINGS:
-            from rashomon.compare.embed import embed
+            from rashomon.embeddings import embed
 
             self.embeddings = embed([r.claim.text for r in refs])
         self.raw = [_features(r) for r in refs]

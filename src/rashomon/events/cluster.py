@@ -24,6 +24,8 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from dataclasses import replace as dataclass_replace
+from typing import Any
 
 from rashomon.analyse.entities import person_name_parts
 from rashomon.records import AnalysedArticle
@@ -53,6 +55,11 @@ class ClusterParams:
     centroid_terms: int = 200
     candidate_terms: int = 12  # strongest terms used to find candidate events
     max_candidates: int = 40  # events scored per article: those sharing the most index keys
+    # Sentence embeddings of each article's lead (optional, off by default: bench/events.py --embeddings
+    # measures them; they did not pay on ECB+, see bench/results/events.json). The floor is the cosine of
+    # unrelated news leads, so an unrelated event scores below zero on this signal.
+    w_embedding: float = 0.0
+    embedding_floor: float = 0.2
     refine_passes: int = 1
 
 
@@ -62,6 +69,7 @@ class ArticleFeatures:
     date: dt.date | None
     vectors: dict[str, Counter[str]]
     years: frozenset[str]
+    embedding: Any = None  # unit-length sentence embedding of the lead (numpy), when enabled
 
 
 @dataclass
@@ -73,6 +81,7 @@ class _Event:
     start: dt.date | None = None
     end: dt.date | None = None
     merged_into: int | None = None
+    embedding_sum: Any = None
 
 
 def _date(value: str | None) -> dt.date | None:
@@ -205,6 +214,9 @@ class Clusterer:
             a, b = vectors["dates"], self._centroid(event, "dates")
             if a and b:
                 score += p.w_dates * sum(w * b.get(k, 0.0) for k, w in a.items())
+        if p.w_embedding and f.embedding is not None and event.embedding_sum is not None:
+            norm = float((event.embedding_sum @ event.embedding_sum) ** 0.5) or 1.0
+            score += p.w_embedding * (float(f.embedding @ event.embedding_sum) / norm - p.embedding_floor)
         return score
 
     def _in_window(self, f: ArticleFeatures, event: _Event) -> bool:
@@ -275,6 +287,8 @@ class Clusterer:
             for key, weight in vectors[signal].items():
                 event.sums[signal][key] += weight / max(1e-9, self._idf(signal, key))
         event.years.update(f.years)
+        if f.embedding is not None:
+            event.embedding_sum = f.embedding if event.embedding_sum is None else event.embedding_sum + f.embedding
         if f.date:
             event.start = min(event.start or f.date, f.date)
             event.end = max(event.end or f.date, f.date)
@@ -296,6 +310,8 @@ class Clusterer:
         for signal in SIGNALS:
             b.sums[signal].update(a.sums[signal])
         b.years.update(a.years)
+        if a.embedding_sum is not None:
+            b.embedding_sum = a.embedding_sum if b.embedding_sum is None else b.embedding_sum + a.embedding_sum
         for date in (a.start, a.end):
             if date:
                 b.start = min(b.start or date, date)
@@ -347,6 +363,8 @@ class Clusterer:
                     del event.sums[signal][key]
         event.years.subtract(f.years)
         event.years += Counter()
+        if f.embedding is not None and event.embedding_sum is not None:
+            event.embedding_sum = event.embedding_sum - f.embedding if event.members else None
         self._touch(event.id)
 
     def seed(self, event_id: int, members: list[ArticleFeatures]) -> None:
@@ -379,3 +397,19 @@ def cluster_features(features: list[ArticleFeatures], params: ClusterParams | No
         clusterer.add(f, count=False)
     clusterer.refine()
     return clusterer.groups()
+
+
+def lead_text(text: str, title: str | None = None, words: int = 120) -> str:
+    """The part of an article its embedding is computed from: the headline and the first words."""
+    body = " ".join(text.split()[:words])
+    return f"{title}. {body}" if title else body
+
+
+def attach_embeddings(features: list[ArticleFeatures], leads: list[str]) -> list[ArticleFeatures]:
+    """Features with the sentence embedding of each article's lead (unchanged when embeddings are absent)."""
+    from rashomon.embeddings import embed
+
+    vectors = embed(leads)
+    if vectors is None:
+        return features
+    return [dataclass_replace(f, embedding=v) for f, v in zip(features, vectors, strict=True)]

