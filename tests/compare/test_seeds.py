@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from rashomon.compare import embed
+from rashomon import embeddings as embed
 from rashomon.pipeline import compare_sources
 from rashomon.records import ComparedEvent, Framing
 from rashomon.settings import Settings
