@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from rashomon.compare import align, embed
+from rashomon import embeddings as embed
+from rashomon.compare import align
 from rashomon.records import Article, ClaimGroup, ComparedEvent
 from tests.compare.conftest import Compare
 from tests.compare.helpers import group_with, groups_with
