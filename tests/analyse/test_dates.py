@@ -145,12 +145,6 @@ def test_dates_without_reference_weekdays_stay_open(analyse: Analyse) -> None:
     assert values == {"Monday": None, "2010": "2010"}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="reported future: 'said ... would be installed in May' is read as past (the tense test looks for "
-    "will/plans/expected/... but not the 'would' of reported speech), so a May after a March reference "
-    "date is put in the previous year.",
-)
 def test_dates_reported_future_month_is_ahead(analyse: Analyse) -> None:
     text = "The engineer said the new sensors would be installed in May."
     analysis = analyse(text, published="2024-03-06").analysis
