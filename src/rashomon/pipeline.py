@@ -101,6 +101,8 @@ def ingest(
     def flush() -> None:
         if not batch:
             return
+        named = name_outlets([article for _, article in batch])
+        batch[:] = [(key, article) for (key, _), article in zip(batch, named, strict=True)]
         for outcome in store.add_articles(batch):
             summary.outcomes.append(outcome)
             if outcome.status == "failed":
