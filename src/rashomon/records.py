@@ -69,7 +69,7 @@ def _load(hint: Any, value: Any) -> Any:
 
 @dataclass(frozen=True, kw_only=True)
 class Dateline(Record):
-    """The dateline that opens a news report: ``DUBLIN, December 6 (Itar-Tass) —``.
+    """The dateline that opens a news report: ``LISK, March 14 (MNA) —``.
 
     ``date`` is ISO (``2012-12-06``) when the year is known, else ``--12-06`` (ISO 8601 without year).
     """

@@ -8,7 +8,7 @@ mentions (the small model tags a surname alone as ORG), and a person's role come
 the name or an appositive after it.
 
 Across articles: ``canonicalise`` matches entities of several articles with the same rules, so the
-event and compare stages see "Lavrov" in one outlet and "Sergei Lavrov" in another as one actor.
+event and compare stages see "Halvik" in one outlet and "Teodor Halvik" in another as one actor.
 """
 
 from __future__ import annotations
@@ -116,8 +116,8 @@ def acronym_letters(text: str) -> str:
 
 def find_expansion(text: str, acronym: str) -> tuple[str, int, int] | None:
     """The long form of an acronym anywhere in a text: a run of capitalised words (with connectors
-    such as "for", "and", "in") whose initials spell it. "Organisation for Security and Cooperation in
-    Europe" expands OSCE whether it comes before, after or far from the acronym."""
+    such as "for", "and", "in") whose initials spell it. "Northern Rivers Authority for Water and Energy"
+    expands NRAWE whether it comes before, after or far from the acronym."""
     letters = acronym_letters(acronym)
     if len(letters) < 2:
         return None
@@ -266,7 +266,7 @@ def extract_entities(doc: Doc, *, skip_before: int = 0) -> EntityIndex:
         if span.label_ == "PERSON" and person_name_parts(span.text)[0] is not None:
             continue
         if span.label_ != "PERSON" and len(span) == 1 and span.start in covered_by_roles:
-            continue  # "State" in "Secretary of State Hillary Clinton" belongs to the title
+            continue  # "State" in "Secretary of State Jane Roe" belongs to the title
         single = len(text.split()) == 1
         if single and span.label_ in ("PERSON", "ORG", "GPE", "NORP", "LOC", "PRODUCT"):
             surname = text.lower()
@@ -488,7 +488,7 @@ _GENERIC_HEADS = {
 
 
 def _acronym_form(key: str, clusters: list[_Cluster]) -> str | None:
-    """ "osce ministerial council" -> "ministerial council of the organization for ... europe" when OSCE
+    """ "rwa board" -> "board of the regional water authority" when RWA
     expands in this article, so that both spellings of one body meet."""
     words = key.split()
     if len(words) < 2:
@@ -648,7 +648,7 @@ def sentence_end_of(doc: Doc, i: int) -> int:
 
 
 def _appositive_role(doc: Doc, span: Span) -> str | None:
-    """A role given after the name: "Alexander Lukashevich, the ministry's spokesman, said"."""
+    """A role given after the name: "Lidia Sarkany, the directorate's spokeswoman, said"."""
     roles = role_words()
     for token in span:
         for child in token.children:

@@ -301,7 +301,7 @@ def _verb_attribution(token: Token, lemma: str, sentence: int, paragraph: int) -
         return None  # handled from "quoted"
     subject = next((c for c in token.children if c.dep_ in _SUBJECT_DEPS), None)
     if subject is None and token.dep_ in ("conj", "advcl", "xcomp") and token.head.pos_ in ("VERB", "AUX"):
-        # "Clinton criticized X and called for Y", "NATO members resisted ..., arguing that ...".
+        # "Halvik criticized X and called for Y", "the unions resisted ..., arguing that ...".
         subject = next((c for c in token.head.children if c.dep_ in ("nsubj",)), None)
     agent = next((c for c in token.children if c.dep_ == "agent"), None)
     content_token = next((c for c in token.children if c.dep_ in ("ccomp", "xcomp")), None)

@@ -209,7 +209,7 @@ class SpeakerResolver:
     def _resolve_token(self, token: Token, position: int, span: tuple[int, int] | None = None) -> Resolved:
         conjuncts = [c for c in token.children if c.dep_ == "conj" and c.ent_type_ == "PERSON"]
         if conjuncts and token.ent_type_ != "PERSON" and token.i > 0 and self.doc[token.i - 1].lower_ in ("or", ","):
-            # "..., or OSCE, Foreign Minister Lavrov and ... Clinton accused": the parse made the acronym
+            # "..., or RWA, Minister Halvik and ... Ostrelli accused": the parse made the acronym
             # the subject; the people conjoined to it are the speakers.
             token = conjuncts[0]
             span = _token_span(token)
@@ -257,7 +257,7 @@ class SpeakerResolver:
         return matches[0] if len(matches) == 1 else None
 
     def _entity_in_phrase(self, token: Token) -> Entity | None:
-        """A person named by compound or apposition: "spokesman Alexander Lukashevich", "Lukashevich, the spokesman"."""
+        """A person named by compound or apposition: "spokeswoman Lidia Sarkany", "Sarkany, the spokeswoman"."""
         for child in token.children:
             if child.dep_ in ("compound", "appos", "flat", "nmod") and child.i != token.i:
                 entity = self.index.entity_at(child.i)

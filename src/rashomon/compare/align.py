@@ -2,8 +2,8 @@
 
 Claims are compared by meaning with lexical and entity similarity (measured against embeddings in
 bench/compare.py): each claim becomes a TF-IDF vector over its content lemmas, five-letter stems (so
-"observation" and "observer" meet), and the canonical entities it names (so "OSCE" and "the Organization
-for Security and Co-operation in Europe" are one feature), with IDF over the event's claims. Pairs of
+"observation" and "observer" meet), and the canonical entities it names (so "RWA" and "the Regional
+Water Authority" are one feature), with IDF over the event's claims. Pairs of
 claims from different articles above the alignment threshold, when each is the other's best match or
 close to it, are linked; linked claims form a group.
 

@@ -95,7 +95,7 @@ def _date(value: str | None) -> dt.date | None:
 
 def entity_feature_keys(entity_type: str, name: str, key: str, acronym: str | None) -> list[str]:
     """Keys under which an entity is compared across articles (surname for people; name and acronym for
-    organisations), so "Lavrov" and "Sergei Lavrov", "OSCE" and its expansion meet."""
+    organisations), so "Halvik" and "Teodor Halvik", "RWA" and its expansion meet."""
     if entity_type == "PERSON":
         return [f"p:{person_name_parts(name)[1]}"]
     keys = [key.split(":", 1)[-1] and f"{'a' if key.startswith('acr:') else 'o'}:{key.split(':', 1)[-1]}"]

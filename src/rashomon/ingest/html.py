@@ -138,7 +138,7 @@ def _visible_byline(tree: Any) -> str | None:
 
 
 def read_page_metadata(tree: Any) -> PageMetadata:
-    """JSON-LD first, then OpenGraph / Twitter / Dublin Core / plain meta tags."""
+    """JSON-LD first, then OpenGraph / Twitter / DC.* / plain meta tags."""
     ld = _json_ld(tree)
     metas: dict[str, str] = {}
     for node in tree.iterfind(".//meta"):

@@ -193,7 +193,7 @@ _WEEKDAY_RE = re.compile(r"\b(" + "|".join(WEEKDAYS) + r")\b", re.IGNORECASE)
 def infer_year(month_day: str, lead: str, body: str, *, today: dt.date | None = None) -> str | None:
     """Complete a year-less dateline date (``--12-06``) from the report itself.
 
-    Agency reports often date only day and month ("DUBLIN, December 6 (Agency) —") and name the weekday
+    Agency reports often date only day and month ("LISK, March 14 (Agency) —") and name the weekday
     in the lead ("... on Thursday will take part"). The year is the earliest one, not before the latest
     year the report mentions and not after today, in which that day falls on that weekday. Without a
     weekday in the lead, or a year in the body to bound the search, the year stays unknown (None).
@@ -219,7 +219,7 @@ def infer_year(month_day: str, lead: str, body: str, *, today: dt.date | None = 
 def parse_dateline(paragraph: str) -> Dateline | None:
     """The dateline opening a report's first paragraph, if it has one.
 
-    Recognises "DUBLIN, December 6 (Itar-Tass) —", "WASHINGTON (Reuters) -", "MOSCOW, December 6. /TASS/.",
+    Recognises "LISK, March 14 (MNA) —", "WASHINGTON (Reuters) -", "MOSCOW, December 6. /TASS/.",
     "KYIV, Ukraine (AP) —", "PARIS —". The place must be in capitals, as datelines print it.
     """
     match = _DATELINE_RE.match(paragraph)
