@@ -65,14 +65,23 @@ def main(argv: list[str] | None = None) -> int:
         articles = _articles(event["split"], event["files"])
         items = list(analyse_articles(articles, settings))
         same = {frozenset(((a["a"][0], a["a"][1]), (a["b"][0], a["b"][1]))) for a in event["alignments"]}
-        conflicts = {frozenset(((a["a"][0], a["a"][1]), (a["b"][0], a["b"][1]))) for a in event["alignments"]
-                     if a["relation"] == "conflict"}
+        conflicts = {
+            frozenset(((a["a"][0], a["a"][1]), (a["b"][0], a["b"][1])))
+            for a in event["alignments"]
+            if a["relation"] == "conflict"
+        }
         analysed_events.append((event, items, same, conflicts))
 
-    def score(threshold: float, embeddings: bool = True, weight: float | None = None,
-              issues: bool = True) -> dict[str, object]:
-        saved = (align_module.ALIGN_THRESHOLD, align_module.USE_EMBEDDINGS, align_module.EMBEDDING_WEIGHT,
-                 align_module.ISSUE_LINKS, align_module.LEXICAL_ALIGN_THRESHOLD)
+    def score(
+        threshold: float, embeddings: bool = True, weight: float | None = None, issues: bool = True
+    ) -> dict[str, object]:
+        saved = (
+            align_module.ALIGN_THRESHOLD,
+            align_module.USE_EMBEDDINGS,
+            align_module.EMBEDDING_WEIGHT,
+            align_module.ISSUE_LINKS,
+            align_module.LEXICAL_ALIGN_THRESHOLD,
+        )
         align_module.ISSUE_LINKS = issues
         align_module.ALIGN_THRESHOLD = threshold
         align_module.LEXICAL_ALIGN_THRESHOLD = threshold
@@ -83,8 +92,11 @@ def main(argv: list[str] | None = None) -> int:
             tp = fp = fn = ctp = cfp = cfn = 0
             for event, items, same, conflicts in analysed_events:
                 texts = {i.article.id: i.article.text for i in items}
-                record = Event(id=event["event"], title=None, articles=tuple(
-                    EventArticle(article_id=i.article.id, source=i.article.source) for i in items))
+                record = Event(
+                    id=event["event"],
+                    title=None,
+                    articles=tuple(EventArticle(article_id=i.article.id, source=i.article.source) for i in items),
+                )
                 compared = compare_event(record, items)
                 predicted, predicted_conflicts = set(), set()
                 claim_start = {
@@ -93,12 +105,18 @@ def main(argv: list[str] | None = None) -> int:
                 for group in compared.claims:
                     for a, b in group.conflicts:
                         (aid, astart), (bid, bstart) = claim_start[a], claim_start[b]
-                        predicted_conflicts.add(frozenset(((aid, _line_of(texts[aid], astart)),
-                                                           (bid, _line_of(texts[bid], bstart)))))
+                        predicted_conflicts.add(
+                            frozenset(((aid, _line_of(texts[aid], astart)), (bid, _line_of(texts[bid], bstart))))
+                        )
                     located = []
                     for statement in group.statements:
-                        claim = next(c for i in items if i.article.id == statement.article_id
-                                     for c in i.analysis.claims if c.id == statement.claim_id)
+                        claim = next(
+                            c
+                            for i in items
+                            if i.article.id == statement.article_id
+                            for c in i.analysis.claims
+                            if c.id == statement.claim_id
+                        )
                         located.append((statement.source, _line_of(texts[statement.article_id], claim.start)))
                     for x in range(len(located)):
                         for y in range(x + 1, len(located)):
@@ -111,18 +129,30 @@ def main(argv: list[str] | None = None) -> int:
                 cfp += len(predicted_conflicts - conflicts)
                 cfn += len(conflicts - predicted_conflicts)
         finally:
-            (align_module.ALIGN_THRESHOLD, align_module.USE_EMBEDDINGS, align_module.EMBEDDING_WEIGHT,
-             align_module.ISSUE_LINKS, align_module.LEXICAL_ALIGN_THRESHOLD) = saved
+            (
+                align_module.ALIGN_THRESHOLD,
+                align_module.USE_EMBEDDINGS,
+                align_module.EMBEDDING_WEIGHT,
+                align_module.ISSUE_LINKS,
+                align_module.LEXICAL_ALIGN_THRESHOLD,
+            ) = saved
         p = tp / (tp + fp) if tp + fp else 0.0
         r = tp / (tp + fn) if tp + fn else 0.0
         cp = ctp / (ctp + cfp) if ctp + cfp else 0.0
         cr = ctp / (ctp + cfn) if ctp + cfn else 0.0
-        return {"threshold": threshold, "embeddings": embeddings and embed_available(), "issue_links": issues,
-                "embedding_weight": weight if weight is not None else align_module.EMBEDDING_WEIGHT,
-                "precision": round(p, 4), "recall": round(r, 4),
-                "f1": round(2 * p * r / (p + r), 4) if p + r else 0.0,
-                "conflict_precision": round(cp, 4), "conflict_recall": round(cr, 4), "pairs_gold": tp + fn,
-                "pairs_predicted": tp + fp}
+        return {
+            "threshold": threshold,
+            "embeddings": embeddings and embed_available(),
+            "issue_links": issues,
+            "embedding_weight": weight if weight is not None else align_module.EMBEDDING_WEIGHT,
+            "precision": round(p, 4),
+            "recall": round(r, 4),
+            "f1": round(2 * p * r / (p + r), 4) if p + r else 0.0,
+            "conflict_precision": round(cp, 4),
+            "conflict_recall": round(cr, 4),
+            "pairs_gold": tp + fn,
+            "pairs_predicted": tp + fp,
+        }
 
     results: dict[str, object] = {"default": score(align_module.ALIGN_THRESHOLD)}
     sweep = []
@@ -134,14 +164,17 @@ def main(argv: list[str] | None = None) -> int:
                 sweep.append(score(float(t), embeddings=True, weight=w, issues=False))
     results["sweep"] = sweep
     d = results["default"]
-    print(f"alignment on ECB+ gold (default: threshold {d['threshold']}, embeddings {d['embeddings']}): "
-          f"P {d['precision']:.3f} R {d['recall']:.3f} F1 {d['f1']:.3f}; "
-          f"conflicts P {d['conflict_precision']:.3f} R {d['conflict_recall']:.3f}")
+    print(
+        f"alignment on ECB+ gold (default: threshold {d['threshold']}, embeddings {d['embeddings']}): "
+        f"P {d['precision']:.3f} R {d['recall']:.3f} F1 {d['f1']:.3f}; "
+        f"conflicts P {d['conflict_precision']:.3f} R {d['conflict_recall']:.3f}"
+    )
     for row in sweep:
         mode = f"embeddings w={row['embedding_weight']}" if row["embeddings"] else "lexical+entities"
         mode += "" if row["issue_links"] else ", no issue links"
-        print(f"  threshold {row['threshold']} {mode}: P {row['precision']:.3f} R {row['recall']:.3f} "
-              f"F1 {row['f1']:.3f}")
+        print(
+            f"  threshold {row['threshold']} {mode}: P {row['precision']:.3f} R {row['recall']:.3f} F1 {row['f1']:.3f}"
+        )
 
     # ---- speed
     from rashomon.pipeline import compare_sources
@@ -160,8 +193,11 @@ def main(argv: list[str] | None = None) -> int:
     articles = _articles("train", sorted(biggest))
     start = time.perf_counter()
     items = list(analyse_articles(articles, settings))
-    record = Event(id="big", title=None, articles=tuple(
-        EventArticle(article_id=i.article.id, source=i.article.source) for i in items))
+    record = Event(
+        id="big",
+        title=None,
+        articles=tuple(EventArticle(article_id=i.article.id, source=i.article.source) for i in items),
+    )
     compare_event(record, items)
     results["event_20_articles_seconds"] = round(time.perf_counter() - start, 3)
     results["event_20_articles"] = len(articles)

@@ -187,11 +187,20 @@ def measure_embeddings(splits, params):  # type: ignore[no-untyped-def]
     dev_gold = {k: v["event"] for k, v in splits["dev"][1].items()}
     with_emb = bcubed(run_rashomon(embedded["dev"], chosen), dev_gold)
     without = bcubed(run_rashomon(splits["dev"][2], params), dev_gold)
-    out.update({"w_embedding": chosen.w_embedding, "threshold": chosen.threshold, "train_b3_f1": best[0],
-                "dev_with": with_emb, "dev_without": without})
-    print(f"embeddings (w {chosen.w_embedding}, threshold {chosen.threshold}, picked on train F1 {best[0]:.3f}): "
-          f"dev B3 F1 {with_emb['f1']:.3f} with vs {without['f1']:.3f} without; embedding time "
-          f"{out['dev_embedding_seconds']} s for {len(splits['dev'][2])} articles")
+    out.update(
+        {
+            "w_embedding": chosen.w_embedding,
+            "threshold": chosen.threshold,
+            "train_b3_f1": best[0],
+            "dev_with": with_emb,
+            "dev_without": without,
+        }
+    )
+    print(
+        f"embeddings (w {chosen.w_embedding}, threshold {chosen.threshold}, picked on train F1 {best[0]:.3f}): "
+        f"dev B3 F1 {with_emb['f1']:.3f} with vs {without['f1']:.3f} without; embedding time "
+        f"{out['dev_embedding_seconds']} s for {len(splits['dev'][2])} articles"
+    )
     return out
 
 
@@ -199,8 +208,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tune", action="store_true", help="grid-search the parameters on train")
     parser.add_argument("--scale", default="", help="comma-separated article counts for the scaling curve")
-    parser.add_argument("--embeddings", action="store_true",
-                        help="also measure sentence embeddings of the leads as a clustering signal")
+    parser.add_argument(
+        "--embeddings", action="store_true", help="also measure sentence embeddings of the leads as a clustering signal"
+    )
     args = parser.parse_args(argv)
     if not ROOT.exists():
         print(f"no ECB+ data under {ROOT}", file=sys.stderr)
@@ -233,16 +243,27 @@ def main(argv: list[str] | None = None) -> int:
         seconds = time.perf_counter() - start
         base = baseline_clusters(docs, base_threshold)
         results[split] = {
-            "rashomon": {**bcubed(groups, gold), "ari": ari(groups, gold), "topic_b3": bcubed(groups, topics),
-                         "events": len(groups), "articles_per_s": round(len(features) / seconds, 1)},
-            "baseline_tfidf_average_link": {**bcubed(base, gold), "ari": ari(base, gold), "threshold": base_threshold,
-                                            "events": len(base)},
+            "rashomon": {
+                **bcubed(groups, gold),
+                "ari": ari(groups, gold),
+                "topic_b3": bcubed(groups, topics),
+                "events": len(groups),
+                "articles_per_s": round(len(features) / seconds, 1),
+            },
+            "baseline_tfidf_average_link": {
+                **bcubed(base, gold),
+                "ari": ari(base, gold),
+                "threshold": base_threshold,
+                "events": len(base),
+            },
             "gold_events": len(set(gold.values())),
         }
         r, b = results[split]["rashomon"], results[split]["baseline_tfidf_average_link"]
-        print(f"{split}: rashomon B3 P {r['precision']:.3f} R {r['recall']:.3f} F1 {r['f1']:.3f} ARI {r['ari']:.3f} "
-              f"({r['events']} events, {r['articles_per_s']:.0f} articles/s) | baseline F1 {b['f1']:.3f} "
-              f"ARI {b['ari']:.3f}")
+        print(
+            f"{split}: rashomon B3 P {r['precision']:.3f} R {r['recall']:.3f} F1 {r['f1']:.3f} ARI {r['ari']:.3f} "
+            f"({r['events']} events, {r['articles_per_s']:.0f} articles/s) | baseline F1 {b['f1']:.3f} "
+            f"ARI {b['ari']:.3f}"
+        )
     if args.embeddings:
         results["embeddings"] = measure_embeddings(splits, params)
     if args.scale:
@@ -255,18 +276,27 @@ def main(argv: list[str] | None = None) -> int:
                 f = base_features[i % len(base_features)]
                 copy = i // len(base_features)
                 # Each replica is a different period: dates shifted by a month per copy, terms kept.
-                replicated.append(dataclasses.replace(
-                    f, article_id=f"{f.article_id}#{copy}",
-                    date=day0 + dt.timedelta(days=30 * copy + (hash(f.article_id) % 5)),
-                ))
+                replicated.append(
+                    dataclasses.replace(
+                        f,
+                        article_id=f"{f.article_id}#{copy}",
+                        date=day0 + dt.timedelta(days=30 * copy + (hash(f.article_id) % 5)),
+                    )
+                )
             tracemalloc.start()
             start = time.perf_counter()
             run_rashomon(replicated, params)
             seconds = time.perf_counter() - start
             peak = tracemalloc.get_traced_memory()[1] / 1e6
             tracemalloc.stop()
-            curve.append({"articles": size, "seconds": round(seconds, 2), "peak_mb": round(peak, 1),
-                          "us_per_article": round(1e6 * seconds / size, 1)})
+            curve.append(
+                {
+                    "articles": size,
+                    "seconds": round(seconds, 2),
+                    "peak_mb": round(peak, 1),
+                    "us_per_article": round(1e6 * seconds / size, 1),
+                }
+            )
             print(f"scale {size}: {seconds:.2f} s, peak {peak:.0f} MB, {1e6 * seconds / size:.0f} us/article")
         results["scaling"] = curve
     RESULTS.mkdir(exist_ok=True)

@@ -163,8 +163,14 @@ def main(argv: list[str] | None = None) -> int:
             total += 1
             quotes = analyses[row["file"]].quotes
             span = (row["source_start"], row["source_end"])
-            hit = next((q for q in quotes if q.speaker_start is not None
-                        and min(q.speaker_end, span[1]) > max(q.speaker_start, span[0])), None)
+            hit = next(
+                (
+                    q
+                    for q in quotes
+                    if q.speaker_start is not None and min(q.speaker_end, span[1]) > max(q.speaker_start, span[0])
+                ),
+                None,
+            )
             ok = hit is not None and _names_match(hit.speaker, row["speaker"])
             resolved += ok
             found += hit is not None
@@ -172,8 +178,11 @@ def main(argv: list[str] | None = None) -> int:
             by_kind[kind][0] += ok
             by_kind[kind][1] += 1
         results["speaker_resolution"] = {
-            "annotated": total, "correct": resolved, "accuracy": round(resolved / total, 4) if total else None,
-            "quote_found": found, "accuracy_where_found": round(resolved / found, 4) if found else None,
+            "annotated": total,
+            "correct": resolved,
+            "accuracy": round(resolved / total, 4) if total else None,
+            "quote_found": found,
+            "accuracy_where_found": round(resolved / found, 4) if found else None,
             "by_source_kind": {k: {"correct": v[0], "total": v[1]} for k, v in by_kind.items()},
         }
 
@@ -183,11 +192,15 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{'':10} {'exact P/R/F1':>24} {'overlap P/R/F1':>24}")
     for role in ("Source", "Cue", "Content"):
         e, o = results[f"{role}/exact"], results[f"{role}/overlap"]
-        print(f"{role:10} {e['precision']:>8.3f}{e['recall']:>8.3f}{e['f1']:>8.3f} "
-              f"{o['precision']:>8.3f}{o['recall']:>8.3f}{o['f1']:>8.3f}")
+        print(
+            f"{role:10} {e['precision']:>8.3f}{e['recall']:>8.3f}{e['f1']:>8.3f} "
+            f"{o['precision']:>8.3f}{o['recall']:>8.3f}{o['f1']:>8.3f}"
+        )
     if total:
-        print(f"speaker resolution: {resolved}/{total} = {resolved / total:.3f} of annotated sources; "
-              f"{resolved}/{found} = {resolved / max(1, found):.3f} where the quote was found ({dict(by_kind)})")
+        print(
+            f"speaker resolution: {resolved}/{total} = {resolved / total:.3f} of annotated sources; "
+            f"{resolved}/{found} = {resolved / max(1, found):.3f} where the quote was found ({dict(by_kind)})"
+        )
     return 0
 
 

@@ -76,8 +76,16 @@ from rashomon.ingest.metadata import (
             "LISK, March 14 (MNA) —",
         ),
     ],
-    ids=["place-date-agency", "place-agency", "tass-slashes", "place-region-agency", "bare-place", "with-year",
-         "place-date", "unknown-agency"],
+    ids=[
+        "place-date-agency",
+        "place-agency",
+        "tass-slashes",
+        "place-region-agency",
+        "bare-place",
+        "with-year",
+        "place-date",
+        "unknown-agency",
+    ],
 )
 def test_metadata_parse_dateline_variants(
     paragraph: str, place: str, date: str | None, agency: str | None, text: str

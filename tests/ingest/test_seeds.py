@@ -73,7 +73,7 @@ def test_seeds_agency_standfirst_not_duplicated(agency: Article, seeds_dir: Path
     paragraphs = agency.text.split("\n\n")
     assert standfirst not in paragraphs
     # It repeats a sentence of the body: that sentence is in the body once.
-    key = standfirst.rstrip(".”\"")
+    key = standfirst.rstrip('.”"')
     assert agency.text.count(key) <= 1
 
 

@@ -243,19 +243,26 @@ def _fragment(paragraphs: list[str]) -> str:
 
 
 @pytest.mark.network
-def test_sources_rss_full_content_and_summary_entry_fetched(
-    tmp_path: Path, loopback: StartServer
-) -> None:
-    server = loopback({"/library": Reply(200, html_page("Council keeps the old library open", LIBRARY).encode(),
-                                         {"Content-Type": "text/html; charset=utf-8"})})
+def test_sources_rss_full_content_and_summary_entry_fetched(tmp_path: Path, loopback: StartServer) -> None:
+    server = loopback(
+        {
+            "/library": Reply(
+                200,
+                html_page("Council keeps the old library open", LIBRARY).encode(),
+                {"Content-Type": "text/html; charset=utf-8"},
+            )
+        }
+    )
     path = tmp_path / "gazette.xml"
     path.write_text(RSS.format(content=_fragment(PARAGRAPHS), summary_link=server.url("/library")), encoding="utf-8")
     settings = Settings(allow_private_network=True)
     with Fetcher(settings) as fetcher:
         docs, failures = _read([path], settings, fetcher)
     assert failures == []
-    assert [d.source for d in docs] == ["https://www.keld-gazette.example/2023/09/13/ferry-caster/",
-                                        server.url("/library")]
+    assert [d.source for d in docs] == [
+        "https://www.keld-gazette.example/2023/09/13/ferry-caster/",
+        server.url("/library"),
+    ]
     assert server.requests == ["/library"]
 
     full, fetched = docs
@@ -293,8 +300,10 @@ def test_sources_rss_summary_entry_not_fetched_from_private_address(tmp_path: Pa
 
 def test_sources_rss_summary_kept_when_fetching_disabled(tmp_path: Path, settings: Settings) -> None:
     path = tmp_path / "gazette.xml"
-    path.write_text(RSS.format(content=_fragment(PARAGRAPHS), summary_link="https://www.keld-gazette.example/lib/"),
-                    encoding="utf-8")
+    path.write_text(
+        RSS.format(content=_fragment(PARAGRAPHS), summary_link="https://www.keld-gazette.example/lib/"),
+        encoding="utf-8",
+    )
     docs, failures = _read([path], settings, None)
     assert failures == []
     assert docs[1].hints.get("summary_only") == "true"
@@ -318,8 +327,9 @@ def test_sources_atom_full_content_entry(tmp_path: Path, settings: Settings) -> 
 
 def test_sources_feed_without_entries_fails(tmp_path: Path, settings: Settings) -> None:
     path = tmp_path / "empty.xml"
-    path.write_text('<?xml version="1.0"?><rss version="2.0"><channel><title>x</title></channel></rss>',
-                    encoding="utf-8")
+    path.write_text(
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>x</title></channel></rss>', encoding="utf-8"
+    )
     docs, failures = _read([path], settings)
     assert docs == [] and failures[0].source == str(path) and "no entries" in failures[0].reason
 
@@ -342,17 +352,25 @@ def test_sources_warc_html_responses_only(tmp_path: Path, settings: Settings, na
     _warc(
         path,
         [
-            ("https://gazette.example/2023/09/13/ferry/", "text/html; charset=utf-8",
-             html_page("Ferry doubled").encode()),
+            (
+                "https://gazette.example/2023/09/13/ferry/",
+                "text/html; charset=utf-8",
+                html_page("Ferry doubled").encode(),
+            ),
             ("https://gazette.example/logo.png", "image/png", b"\x89PNG\r\n\x1a\n" + bytes(200)),
-            ("https://gazette.example/2023/09/14/library/", "text/html",
-             html_page("Library stays open", LIBRARY).encode()),
+            (
+                "https://gazette.example/2023/09/14/library/",
+                "text/html",
+                html_page("Library stays open", LIBRARY).encode(),
+            ),
         ],
     )
     docs, failures = _read([path], settings)
     assert failures == []
-    assert [d.source for d in docs] == ["https://gazette.example/2023/09/13/ferry/",
-                                        "https://gazette.example/2023/09/14/library/"]
+    assert [d.source for d in docs] == [
+        "https://gazette.example/2023/09/13/ferry/",
+        "https://gazette.example/2023/09/14/library/",
+    ]
     assert all(d.kind == "html" for d in docs)
     assert extract_document(docs[1], settings).title == "Library stays open"
 
@@ -402,8 +420,14 @@ def test_sources_failures_named_and_batch_goes_on(tmp_path: Path, settings: Sett
 
     assert [Path(d.source).name for d in docs] == ["good.txt", "later.md"]
     reasons = {f.source: f.reason for f in failures}
-    assert list(reasons) == [str(image), str(nul), str(missing), str(empty), str(truncated),
-                             "https://gazette.example/x"]
+    assert list(reasons) == [
+        str(image),
+        str(nul),
+        str(missing),
+        str(empty),
+        str(truncated),
+        "https://gazette.example/x",
+    ]
     assert all(f.reason for f in failures)
     assert "binary" in reasons[str(image)]
     assert "NUL" in reasons[str(nul)]

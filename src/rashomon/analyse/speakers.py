@@ -86,11 +86,52 @@ _ANONYMOUS_HEADS = {
 }
 # Nouns that refer back to an organisation: "the newspaper said", "the agency estimated".
 _ORG_NOUNS = {
-    "newspaper", "paper", "agency", "union", "bank", "website", "site", "company", "firm", "group", "committee",
-    "campaign", "network", "court", "council", "ministry", "department", "organization", "organisation",
-    "authority", "board", "commission", "office", "party", "government", "administration", "institute",
-    "foundation", "fund", "association", "federation", "coalition", "alliance", "station", "channel", "outlet",
-    "magazine", "publication", "broadcaster", "team", "club", "army", "police", "service", "regulator", "watchdog",
+    "newspaper",
+    "paper",
+    "agency",
+    "union",
+    "bank",
+    "website",
+    "site",
+    "company",
+    "firm",
+    "group",
+    "committee",
+    "campaign",
+    "network",
+    "court",
+    "council",
+    "ministry",
+    "department",
+    "organization",
+    "organisation",
+    "authority",
+    "board",
+    "commission",
+    "office",
+    "party",
+    "government",
+    "administration",
+    "institute",
+    "foundation",
+    "fund",
+    "association",
+    "federation",
+    "coalition",
+    "alliance",
+    "station",
+    "channel",
+    "outlet",
+    "magazine",
+    "publication",
+    "broadcaster",
+    "team",
+    "club",
+    "army",
+    "police",
+    "service",
+    "regulator",
+    "watchdog",
 }
 # Offices whose staff are diplomats: a spokesman "of the Foreign Ministry" is "the diplomat".
 _DIPLOMATIC_OFFICES = (
@@ -519,8 +560,14 @@ def _token_span(token: Token) -> tuple[int, int]:
     return token.idx, token.idx + len(token.text)
 
 
-_PARTY_WORDS = {"gop": "republican", "republicans": "republican", "democrat": "democratic",
-                "democrats": "democratic", "tory": "conservative", "tories": "conservative"}
+_PARTY_WORDS = {
+    "gop": "republican",
+    "republicans": "republican",
+    "democrat": "democratic",
+    "democrats": "democratic",
+    "tory": "conservative",
+    "tories": "conservative",
+}
 
 
 def _affiliation(word: str) -> str:
