@@ -272,8 +272,14 @@ def extract_entities(doc: Doc, *, skip_before: int = 0) -> EntityIndex:
             surname = text.lower()
             matches = [c for c in persons if c.surname == surname or (span.label_ == "PERSON" and c.first == surname)]
             if matches:
+                # Two people share a surname (a politician and a relative): the bare surname is the one
+                # the article names most, then the one named last.
                 cluster = max(
-                    matches, key=lambda c: max((m.start for m in c.mentions if m.start < span.start_char), default=-1)
+                    matches,
+                    key=lambda c: (
+                        len(c.mentions),
+                        max((m.start for m in c.mentions if m.start < span.start_char), default=-1),
+                    ),
                 )
                 _add(cluster, span, vote=span.label_ if span.label_ == "PERSON" else "PERSON")
                 continue
@@ -311,14 +317,22 @@ def _trim_person(doc: Doc, span: Span) -> Span:
     return span if end == span.end else Span(doc, span.start, end, label="PERSON")
 
 
+def _cue_lemmas() -> dict[str, object]:
+    from rashomon.analyse.lexicons import cue_verbs
+
+    return cue_verbs()  # type: ignore[return-value]
+
+
 def _person_mislabelled(doc: Doc, span: Span) -> Span:
     """A person the small model tagged as an organisation ("Lidia Sarkany, spokeswoman for ..."): a
     known first name, a capitalised surname, and a title before or a role in apposition after."""
     if span.label_ == "PERSON" or not 2 <= len(span) <= 3 or not all(t.is_title for t in span):
         return span
-    if gender_of(span[0].text) is None:
+    appositive = _appositive_role(doc, span)
+    speaks = span.root.dep_ == "nsubj" and span.root.head.lemma_.lower() in _cue_lemmas()
+    if gender_of(span[0].text) is None and not (appositive and speaks):
         return span
-    if _role_before(doc, span) is None and _appositive_role(doc, span) is None:
+    if _role_before(doc, span) is None and appositive is None:
         return span
     return Span(doc, span.start, span.end, label="PERSON")
 

@@ -345,19 +345,24 @@ class SpeakerResolver:
         for char, entity in self._person_mentions_before(position):
             back = sentence - self.sentence_of(char)
             offer(entity.id, 1.5 / (1 + back))
+        # An unknown gender costs more when someone of the right gender is close by.
+        known_near = any(self._gender_ok(eid, wanted) is True and score >= 1.5 for eid, score in scores.items())
         best: tuple[float, str] | None = None
+        compatible = 0
         for eid, score in scores.items():
             ok = self._gender_ok(eid, wanted)
             if ok is False:
                 continue
+            compatible += 1
             if ok is None:
-                score -= 1.0
+                score -= 3.5 if known_near and wanted else 1.0
             if best is None or score > best[0]:
                 best = (score, eid)
         if best is None:
             return Resolved(None, as_written, as_written, span, "pronoun-unresolved", None)
         entity = self.index.by_id[best[1]]
-        if wanted and entity.id not in self.state.genders:
+        if wanted and entity.id not in self.state.genders and compatible == 1:
+            # Learn a gender only from an unambiguous pronoun: a wrong guess would mislead every later one.
             self.state.genders[entity.id] = wanted
         return Resolved(entity, entity.name, as_written, span, "pronoun", entity.type)
 
