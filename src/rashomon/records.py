@@ -236,6 +236,7 @@ class Quantity(Record):
     text: str
     value: float | None
     noun: str | None = None
+    verb: str | None = None  # what happened to what is counted: "lose" in "12 people lost their lives"
 
 
 @dataclass(frozen=True, kw_only=True)

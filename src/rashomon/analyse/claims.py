@@ -175,7 +175,16 @@ def _quantity(ent: Span) -> Quantity:
         noun = "%" + (f" {noun}" if noun else "")
     elif ent.label_ == "MONEY":
         noun = "money"
-    return Quantity(text=ent.text, value=parse_number(ent.text), noun=noun)
+    verb = None
+    token = root
+    for _ in range(4):  # up the tree to the verb the counted phrase depends on
+        token = token.head
+        if token.pos_ in ("VERB", "AUX") and token.lemma_.lower() not in ("be", "have"):
+            verb = token.lemma_.lower()
+            break
+        if token.head is token:
+            break
+    return Quantity(text=ent.text, value=parse_number(ent.text), noun=noun, verb=verb)
 
 
 def _inside_name(sent: Span, index: EntityIndex, eid: str) -> bool:

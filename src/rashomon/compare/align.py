@@ -31,6 +31,8 @@ ALIGN_THRESHOLD = 0.45
 ISSUE_THRESHOLD = 0.35
 CONFLICT_THRESHOLD = 0.22
 BEST_MATCH_SLACK = 0.05  # a link may go to a partner within this much of the best one
+CLOSE_MARGIN = 0.12  # near-paraphrases: this far above the alignment threshold
+LEXICAL_CLOSE_MARGIN = 0.05
 # Without the embedding extra, similarities are lexical and entity-based only and run lower; the best
 # lexical thresholds on the same gold set.
 LEXICAL_ALIGN_THRESHOLD = 0.40
@@ -110,10 +112,10 @@ def align(refs: list[ClaimRef]) -> list[ClaimGroup]:
         return []
     aligner = Aligner(refs)
     n = len(refs)
-    align_at, issue_at = (
-        (ALIGN_THRESHOLD, ISSUE_THRESHOLD)
+    align_at, issue_at, close_margin = (
+        (ALIGN_THRESHOLD, ISSUE_THRESHOLD, CLOSE_MARGIN)
         if aligner.embeddings is not None
-        else (LEXICAL_ALIGN_THRESHOLD, LEXICAL_ISSUE_THRESHOLD)
+        else (LEXICAL_ALIGN_THRESHOLD, LEXICAL_ISSUE_THRESHOLD, LEXICAL_CLOSE_MARGIN)
     )
     by_article: dict[str, list[int]] = defaultdict(list)
     for i, ref in enumerate(refs):
@@ -150,7 +152,7 @@ def align(refs: list[ClaimRef]) -> list[ClaimGroup]:
         )
         note = None
         if near_best and _same_subject(refs[i], refs[j]):
-            note = conflict_note(refs[i], refs[j], aligned=s >= align_at)
+            note = conflict_note(refs[i], refs[j], aligned=s >= align_at, close=s >= align_at + close_margin)
         if note and near_best:
             parent[find(i)] = find(j)
             notes[i].append(note)
@@ -267,18 +269,46 @@ def _same_count(a: Claim, b: Claim) -> bool:
     return bool(nouns) and bool(shared & (_DEATH | {w for w in shared if len(w) > 3}))
 
 
+# Verbs that say the same thing happened to what is counted.
+_VERB_GROUPS = [
+    {"die", "kill", "lose", "drown", "perish", "dead", "claim", "leave"},
+    {"evacuate", "displace", "drive", "flee", "relocate", "shelter", "rescue", "force"},
+    {"injure", "wound", "hurt", "treat", "hospitalize", "hospitalise"},
+    {"arrest", "detain", "capture", "hold", "seize", "apprehend"},
+]
+
+
+def _same_event_verb(a: str | None, b: str | None) -> bool:
+    if not a or not b or a == b:
+        return True
+    return any(a in group and b in group for group in _VERB_GROUPS)
+
+
 def _quantity_conflict(a: Claim, b: Claim) -> str | None:
+    """Two counts of the same thing that disagree (and no other count in the other claim agrees)."""
     for qa in a.quantities:
-        for qb in b.quantities:
-            if qa.value is None or qb.value is None or not qa.noun or not qb.noun:
-                continue
-            same_noun = qa.noun == qb.noun or (qa.noun in _DEATH and qb.noun in _DEATH)
-            if not same_noun:
-                continue
-            high = max(abs(qa.value), abs(qb.value))
-            if high and abs(qa.value - qb.value) / high > 0.05:
-                return f"numbers differ: {qa.text} vs {qb.text} ({qa.noun})"
+        if qa.value is None or not qa.noun:
+            continue
+        rivals = [
+            qb
+            for qb in b.quantities
+            if qb.value is not None
+            and qb.noun
+            and (qa.noun == qb.noun or (qa.noun in _DEATH and qb.noun in _DEATH))
+            and _same_event_verb(qa.verb, qb.verb)
+        ]
+        if not rivals or any(_close(qa.value, qb.value) for qb in rivals):
+            continue
+        qb = rivals[0]
+        return f"numbers differ: {qa.text} vs {qb.text} ({qa.noun})"
     return None
+
+
+def _close(x: float | None, y: float | None) -> bool:
+    if x is None or y is None:
+        return False
+    high = max(abs(x), abs(y))
+    return not high or abs(x - y) / high <= 0.05
 
 
 def _date_conflict(a: Claim, b: Claim) -> str | None:
@@ -314,15 +344,18 @@ def _negation_conflict(a: Claim, b: Claim) -> str | None:
     return None
 
 
-def conflict_note(a: ClaimRef, b: ClaimRef, *, aligned: bool = True) -> str | None:
+def conflict_note(a: ClaimRef, b: ClaimRef, *, aligned: bool = True, close: bool = True) -> str | None:
     """What makes two claims about the same thing incompatible, if anything.
 
-    Claims only loosely alike (``aligned`` False) conflict only on a count of the same thing; dates,
-    places and negation are checked on claims aligned as the same fact.
+    Claims only loosely alike (``aligned`` False) conflict only on a count of the same thing; dates and
+    times are checked on claims aligned as the same fact; places and negation, which differ for many
+    reasons between two sentences on one topic, only on near-paraphrases (``close``).
     """
     checks = [_quantity_conflict] if aligned or _same_count(a.claim, b.claim) else []
     if aligned:
-        checks += [_date_conflict, _place_conflict, _negation_conflict]
+        checks += [_date_conflict]
+    if aligned and close:
+        checks += [_place_conflict, _negation_conflict]
     for check in checks:
         note = check(a.claim, b.claim)
         if note:
