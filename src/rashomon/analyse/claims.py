@@ -169,7 +169,7 @@ def _quantity(ent: Span) -> Quantity:
         noun = root.head.lemma_.lower()
     elif root.dep_ == "pobj" and root.head.head.pos_ in ("NOUN", "VERB"):
         noun = root.head.head.lemma_.lower()
-    elif root.dep_ in ("nsubj", "dobj", "attr", "appos"):
+    elif root.dep_ in ("dobj", "attr", "appos"):
         noun = root.head.lemma_.lower()
     if ent.label_ == "PERCENT":
         noun = "%" + (f" {noun}" if noun else "")

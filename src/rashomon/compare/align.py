@@ -19,7 +19,7 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from rashomon.records import Claim, ClaimGroup, Statement
+from rashomon.records import Claim, ClaimGroup, Quantity, Statement
 
 # Thresholds of compare.lexical_entity.v1, set on the ECB+ gold alignments (bench/compare.py) and the demo.
 # With sentence embeddings (the default install); measured on the ECB+ gold: F1 0.41 against 0.37 for the
@@ -287,21 +287,50 @@ def _same_event_verb(a: str | None, b: str | None) -> bool:
 def _quantity_conflict(a: Claim, b: Claim) -> str | None:
     """Two counts of the same thing that disagree (and no other count in the other claim agrees)."""
     for qa in a.quantities:
-        if qa.value is None or not qa.noun:
+        if qa.value is None or not (qa.noun or qa.verb) or _VAGUE.search(qa.text):
             continue
         rivals = [
-            qb
-            for qb in b.quantities
-            if qb.value is not None
-            and qb.noun
-            and (qa.noun == qb.noun or (qa.noun in _DEATH and qb.noun in _DEATH))
-            and _same_event_verb(qa.verb, qb.verb)
+            qb for qb in b.quantities if qb.value is not None and not _VAGUE.search(qb.text) and _same_count_of(qa, qb)
         ]
         if not rivals or any(_close(qa.value, qb.value) for qb in rivals):
             continue
         qb = rivals[0]
-        return f"numbers differ: {qa.text} vs {qb.text} ({qa.noun})"
+        return f"numbers differ: {qa.text} vs {qb.text} ({qa.noun or qb.noun or qa.verb})"
     return None
+
+
+_PEOPLE = {
+    "people",
+    "person",
+    "resident",
+    "victim",
+    "casualty",
+    "protester",
+    "soldier",
+    "evacuee",
+    "worker",
+    "migrant",
+    "refugee",
+    "troop",
+    "officer",
+    "child",
+    "family",
+    "civilian",
+    "passenger",
+    "student",
+}
+_VAGUE = re.compile(r"\b(?:hundreds|dozens|thousands|millions|several|scores|many|few|some)\b", re.IGNORECASE)
+
+
+def _same_count_of(qa: Quantity, qb: Quantity) -> bool:
+    """Whether two numbers count the same thing: the same noun and the same kind of happening, or people
+    named or implied ("600 were evacuated" / "1,000 people were forced to flee") with the same kind of
+    happening."""
+    if qa.noun and qb.noun and (qa.noun == qb.noun or (qa.noun in _DEATH and qb.noun in _DEATH)):
+        return _same_event_verb(qa.verb, qb.verb)
+    if (qa.noun in _PEOPLE or qa.noun is None) and (qb.noun in _PEOPLE or qb.noun is None):
+        return bool(qa.verb and qb.verb) and _same_event_verb(qa.verb, qb.verb)
+    return False
 
 
 def _close(x: float | None, y: float | None) -> bool:
