@@ -147,16 +147,22 @@ def find_mark_spans(text: str, paragraphs: list[tuple[int, int]]) -> list[MarkSp
     (an opening mark follows a space or an opening bracket, a closing one precedes space or punctuation)."""
     spans: list[MarkSpan] = []
     carried = False  # the previous paragraph left a quote open
+    opening, closing, straight = OPEN_MARKS, CLOSE_MARKS, STRAIGHT
+    if _single_quote_style(text):
+        # British style: ‘quotes’ are the quotations; a ’ between letters is an apostrophe.
+        opening, closing, straight = "‘", "’", ""
     for number, (p_start, p_end) in enumerate(paragraphs):
         para = text[p_start:p_end]
         first_char = para.lstrip()[:1]
-        continues = carried and first_char in OPEN_MARKS + STRAIGHT
+        continues = carried and bool(first_char) and first_char in opening + straight
         carried = False
         open_at: int | None = None
         for i, ch in enumerate(para):
-            if ch not in OPEN_MARKS + CLOSE_MARKS + STRAIGHT:
+            if ch not in opening + closing + straight:
                 continue
-            if ch == STRAIGHT:
+            if ch == "’" and i + 1 < len(para) and para[i + 1].isalpha():
+                continue  # it’s, Lukashevich’s
+            if ch == STRAIGHT and straight:
                 before = para[i - 1] if i else " "
                 after = para[i + 1] if i + 1 < len(para) else " "
                 is_open = (before.isspace() or before in "([{—–-/") and not after.isspace()
@@ -164,7 +170,7 @@ def find_mark_spans(text: str, paragraphs: list[tuple[int, int]]) -> list[MarkSp
                     continue  # a stray closing mark (inch sign, typo)
                 is_open = open_at is None
             else:
-                is_open = ch in OPEN_MARKS
+                is_open = ch in opening
             if is_open and open_at is None:
                 open_at = i + 1
             elif not is_open and open_at is not None:
@@ -187,6 +193,13 @@ def find_mark_spans(text: str, paragraphs: list[tuple[int, int]]) -> list[MarkSp
             )
             carried = True
     return spans
+
+
+def _single_quote_style(text: str) -> bool:
+    """Whether a text quotes with single marks (‘...’) rather than double ones."""
+    singles = text.count("‘")
+    doubles = sum(text.count(c) for c in OPEN_MARKS + STRAIGHT)
+    return singles >= 2 and doubles * 2 < singles
 
 
 def spans_in(spans: list[MarkSpan], paragraph: int) -> bool:
@@ -543,9 +556,10 @@ def join_quotes(
                     RawQuote(start=mark.start, end=mark.end, kind="direct", paragraph=mark.paragraph, attribution=att)
                 )
         else:
-            quotes.append(
-                RawQuote(start=content[0], end=content[1], kind="mixed", paragraph=att.paragraph, attribution=att)
-            )
+            # The quoted fragment may end the content: keep its closing mark inside ("... by “unilateral
+            # approaches.”").
+            end = max(content[1], *(m.end + 1 for m in att.marks if m.end + 1 <= len(doc_text(doc))))
+            quotes.append(RawQuote(start=content[0], end=end, kind="mixed", paragraph=att.paragraph, attribution=att))
     for mark in marks:
         if mark.used:
             continue
