@@ -240,3 +240,26 @@ def test_quotes_cue_inside_quote_marks_is_the_speakers_own_word(analyse: Analyse
     [quote] = analysis.quotes
     assert quote.cue == "told"
     assert quote.kind == "direct"
+
+
+def test_quotes_marks_single_quote_style_when_a_text_quotes_with_single_marks() -> None:
+    text = "‘We will not back down,’ the minister said. ‘It’s the right thing for Varnholm’s future.’"
+    assert _marked(text) == ["We will not back down,", "It’s the right thing for Varnholm’s future."]
+
+
+def test_quotes_single_quote_style_gets_speakers(analyse: Analyse) -> None:
+    text = (
+        "The plan was defended on Tuesday. ‘We will not back down,’ Interior Minister Jane Roe told reporters. "
+        "‘It’s the right thing to do.’\n\nCritics disagreed. ‘This is a disaster,’ said opposition leader John Doe."
+    )
+    analysis = analyse(text).analysis
+    assert quote_containing(analysis, "We will not back down").speaker == "Jane Roe"
+    assert quote_containing(analysis, "It’s the right thing to do").speaker == "Jane Roe"
+    assert quote_containing(analysis, "This is a disaster").speaker == "John Doe"
+
+
+def test_quotes_mixed_quote_keeps_the_closing_mark_of_its_fragment(analyse: Analyse) -> None:
+    text = "Harbour master Ana Petrov complained that the new rules were “a recipe for chaos.”"
+    quote = quote_containing(analyse(text).analysis, "recipe for chaos")
+    assert quote.kind == "mixed"
+    assert quote.text.endswith("chaos.”")
