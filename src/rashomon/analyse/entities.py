@@ -226,9 +226,14 @@ def extract_entities(doc: Doc, *, skip_before: int = 0) -> EntityIndex:
         doc: the article body parsed by spaCy.
         skip_before: character offset before which mentions are ignored (the dateline).
     """
-    spans = [e for e in doc.ents if e.label_ in ENTITY_TYPES and e.start_char >= skip_before]
+    # Names are capitalised: a lowercase span ("grain miller") is a tagging slip, not an actor.
+    spans = [
+        e
+        for e in doc.ents
+        if e.label_ in ENTITY_TYPES and e.start_char >= skip_before and any(ch.isupper() for ch in e.text)
+    ]
     spans = sorted(spans + _unnamed_speakers(doc, spans, skip_before), key=lambda e: e.start)
-    spans = [_person_mislabelled(doc, _trim_person(doc, span)) for span in spans]
+    spans = [_person_mislabelled(doc, _retype_by_shape(doc, _trim_person(doc, span))) for span in spans]
     role_spans = {s.start: _role_before(doc, s) for s in spans if s.label_ == "PERSON"}
     covered_by_roles = set()
     for role in role_spans.values():
@@ -305,6 +310,31 @@ def extract_entities(doc: Doc, *, skip_before: int = 0) -> EntityIndex:
 
     clusters = _merge_truncated(clusters)
     return _build_index(doc, clusters)
+
+
+_PLACE_SUFFIXES = {
+    "lane", "street", "st", "road", "rd", "avenue", "ave", "boulevard", "bridge", "square", "park", "drive", "way",
+    "place", "hill", "harbour", "harbor", "dam", "river", "lake", "mountain", "valley", "airport", "station", "quay",
+    "bay", "island", "islands", "canal", "reservoir", "stadium", "hall", "plaza", "gate", "crescent", "terrace",
+}
+_COMPANY_SUFFIXES = {
+    "inc", "ltd", "corp", "co", "group", "holdings", "re", "ag", "sa", "plc", "llc", "gmbh", "bank", "airlines",
+    "airways", "rail", "railways", "motors", "energy", "capital", "partners", "media", "systems", "technologies",
+    "pharma", "foods", "insurance", "telecom", "agro", "hydro", "mining", "oil", "gas", "steel",
+}
+
+
+def _retype_by_shape(doc: Doc, span: Span) -> Span:
+    """Names whose last word says what they are: "Mill Lane" is a place, "Halvard Re" a company, whatever
+    the small model guessed."""
+    if span.label_ not in ("PERSON", "ORG", "GPE", "NORP") or len(span) < 2:
+        return span
+    last = span[-1].lower_.strip(".")
+    if last in _PLACE_SUFFIXES and span.label_ in ("PERSON", "ORG"):
+        return Span(doc, span.start, span.end, label="FAC")
+    if last in _COMPANY_SUFFIXES and span.label_ == "PERSON":
+        return Span(doc, span.start, span.end, label="ORG")
+    return span
 
 
 def _trim_person(doc: Doc, span: Span) -> Span:
@@ -680,6 +710,8 @@ def _appositive_role(doc: Doc, span: Span) -> str | None:
 
 def same_entity(a: Entity, b: Entity) -> bool:
     """Whether two entities (from different articles) are one real actor."""
+    if normalise_name(a.name) == normalise_name(b.name) and len(a.name.split()) > 1:
+        return True  # one name the tagger typed differently in two articles ("Tamsel Agro" ORG / PERSON)
     if a.type == "PERSON" or b.type == "PERSON":
         if a.type != b.type:
             pa, pb = (a, b) if a.type == "PERSON" else (b, a)
@@ -751,12 +783,15 @@ def canonicalise(per_article: Sequence[tuple[str, Iterable[Entity]]]) -> list[Ca
     result = []
     for group in groups:
         entities = [e for _, e in group]
+        # Type by majority over every mention in every article; a known first name settles a tie for PERSON.
         types = Counter(e.type for e in entities for _ in e.mentions or (None,))
-        etype = (
-            "PERSON"
-            if any(e.type == "PERSON" and len(e.name.split()) > 1 for e in entities)
-            else (types.most_common(1)[0][0])
-        )
+        etype, top = types.most_common(1)[0]
+        if (
+            etype != "PERSON"
+            and types["PERSON"] == top
+            and any(e.type == "PERSON" and gender_of(person_name_parts(e.name)[0]) for e in entities)
+        ):
+            etype = "PERSON"
         name = max(
             (e.name for e in entities),
             key=lambda n: (

@@ -101,7 +101,7 @@ def input_key(source: str, content: str) -> str:
 
 
 # Bump when the analysis output changes shape or meaning: stored analyses of older versions are redone.
-ANALYSIS_VERSION = 5
+ANALYSIS_VERSION = 6
 
 
 def _now() -> dt.datetime:
