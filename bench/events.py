@@ -51,7 +51,9 @@ def analyse_split(split: str):  # type: ignore[no-untyped-def]
     from rashomon.settings import Settings
 
     CACHE.mkdir(parents=True, exist_ok=True)
-    cache = CACHE / f"ecbplus-{split}.json.gz"
+    from rashomon.store.db import ANALYSIS_VERSION
+
+    cache = CACHE / f"ecbplus-{split}-v{ANALYSIS_VERSION}.json.gz"  # redone when the analysis changes
     if cache.exists():
         return [AnalysedArticle.from_dict(d) for d in json.loads(gzip.decompress(cache.read_bytes()))]
     docs, _ = load_split(split)
@@ -300,7 +302,11 @@ def main(argv: list[str] | None = None) -> int:
             print(f"scale {size}: {seconds:.2f} s, peak {peak:.0f} MB, {1e6 * seconds / size:.0f} us/article")
         results["scaling"] = curve
     RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "events.json").write_text(json.dumps(results, indent=2, default=str) + "\n")
+    # Sections not measured in this run (the scaling curve, say) keep their last figures.
+    target = RESULTS / "events.json"
+    previous = json.loads(target.read_text()) if target.exists() else {}
+    previous.update(results)
+    target.write_text(json.dumps(previous, indent=2, default=str) + "\n")
     return 0
 
 
