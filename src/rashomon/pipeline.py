@@ -166,32 +166,47 @@ def cluster_sources(
     failures: list[Failure] = []
     for item in extract_articles(sources, settings, fetcher):
         (failures if isinstance(item, Failure) else articles).append(item)  # type: ignore[arg-type]
-    analysed = list(analyse_extracted(_dedupe_exact(name_outlets(articles)), settings))
+    analysed = list(analyse_extracted(dedupe_copies(name_outlets(articles), settings), settings))
     from rashomon.events.incremental import params_for
 
     return cluster_events(analysed, params_for(settings)), analysed, failures
 
 
-def _dedupe_exact(articles: list[Article]) -> list[Article]:
-    """The same text twice in one input set is one article (its carriers merged)."""
-    seen: dict[str, Article] = {}
-    for article in articles:
-        if article.content_hash in seen:
-            first = seen[article.content_hash]
-            from rashomon.records import Carrier
+def dedupe_copies(articles: list[Article], settings: Settings) -> list[Article]:
+    """Copies in one input set (the same text, or a wire story republished with small edits: MinHash
+    similarity above the store's threshold) become one article whose carriers list every copy, as the store
+    keeps them."""
+    from rashomon.ingest import dedup
+    from rashomon.records import Carrier
 
-            carrier = Carrier(
-                source=article.source,
-                url=article.url,
-                outlet=article.outlet,
-                title=article.title,
-                published=article.published,
-                relation="exact",
-            )
-            seen[article.content_hash] = first.replace(carriers=(*first.carriers, carrier))
-        else:
-            seen[article.content_hash] = article
-    return list(seen.values())
+    kept: list[Article] = []
+    signatures: list[object] = []
+    by_hash: dict[str, int] = {}
+    for article in articles:
+        sig = dedup.signature(article.text, settings.minhash_permutations)
+        home, relation, score = by_hash.get(article.content_hash), "exact", 1.0
+        if home is None:
+            scores = [dedup.similarity(sig, other) for other in signatures]  # type: ignore[arg-type]
+            best = max(range(len(scores)), key=scores.__getitem__, default=None)
+            if best is not None and scores[best] >= settings.near_duplicate_threshold:
+                home, relation, score = best, "near", scores[best]
+        if home is None:
+            by_hash[article.content_hash] = len(kept)
+            kept.append(article)
+            signatures.append(sig)
+            continue
+        first = kept[home]
+        carrier = Carrier(
+            source=article.source,
+            url=article.url,
+            outlet=article.outlet,
+            title=article.title,
+            published=article.published,
+            relation=relation,
+            similarity=round(score, 4),
+        )
+        kept[home] = first.replace(carriers=(*first.carriers, carrier))
+    return kept
 
 
 def _processes(count: int) -> int:

@@ -427,3 +427,12 @@ def test_cli_ingest_then_events_event_and_compare_stored(runner: CliRunner, exam
     unknown = runner.invoke(app, ["compare", "--event", "999", "--db", db])
     assert unknown.exit_code == 1
     assert "no event 999" in unknown.stderr
+
+
+def test_cli_compare_stores_wire_copies_once_with_carriers(runner: CliRunner, examples_dir: Path) -> None:
+    """The demo's wire story, republished by two outlets with small edits, is one article with a carrier."""
+    result = runner.invoke(app, ["compare", str(examples_dir), "--format", "json"])
+    assert result.exit_code == 0, result.stderr
+    events = json.loads(result.stdout)["events"]
+    carried = [a for e in events for a in e["articles"] if a["carriers"]]
+    assert any(set(a["carriers"]) | {a["outlet"]} == {"Kettlemoor Courier", "Medrovia Markets Today"} for a in carried)

@@ -10,10 +10,22 @@ MAX_OMISSIONS = 6
 
 
 def outlet_label(event: ComparedEvent, source: str) -> str:
+    """The outlet's name; with a few words of the headline when the outlet has several articles here."""
     for article in event.articles:
         if article["source"] == source:
-            return str(article.get("outlet") or source)
+            outlet = str(article.get("outlet") or source)
+            twins = sum(1 for a in event.articles if (a.get("outlet") or a["source"]) == outlet)
+            title = str(article.get("title") or "")
+            if twins > 1 and title:
+                short = " ".join(title.split()[:5])
+                return f"{outlet} ({short}…)"
+            return outlet
     return source
+
+
+def outlets_of(event: ComparedEvent, sources: list[str]) -> str:
+    """Distinct outlet labels of some sources, in order."""
+    return ", ".join(dict.fromkeys(outlet_label(event, s) for s in sources))
 
 
 def columns(event: ComparedEvent) -> list[str]:

@@ -13,6 +13,7 @@ from rashomon.present.reports.common import (
     cells,
     columns,
     outlet_label,
+    outlets_of,
     selected_groups,
 )
 from rashomon.records import ComparedEvent
@@ -98,9 +99,9 @@ def _event(event: ComparedEvent) -> list[str]:
     for omission in event.omissions:
         if not omission.missing:
             continue
-        out.append(f"<p><b>{e(omission.outlet or omission.source)}</b> does not report:</p><ul>")
+        out.append(f"<p><b>{e(outlet_label(event, omission.source))}</b> does not report:</p><ul>")
         for item in omission.missing[:MAX_OMISSIONS]:
-            who = ", ".join(outlet_label(event, s) for s in item["sources"])
+            who = outlets_of(event, item["sources"])
             out.append(f"<li>{e(item['text'])} <small>(reported by {e(who)})</small></li>")
         out.append("</ul>")
     out.append(

@@ -11,6 +11,7 @@ from rashomon.present.reports.common import (
     cells,
     columns,
     outlet_label,
+    outlets_of,
     selected_groups,
 )
 from rashomon.records import ComparedEvent
@@ -66,9 +67,9 @@ def _event(event: ComparedEvent) -> list[str]:
     for omission in event.omissions:
         if not omission.missing:
             continue
-        out.append(f"- **{md(omission.outlet or omission.source)}** does not report:")
+        out.append(f"- **{md(outlet_label(event, omission.source))}** does not report:")
         for item in omission.missing[:MAX_OMISSIONS]:
-            who = ", ".join(outlet_label(event, s) for s in item["sources"])
+            who = outlets_of(event, item["sources"])
             out.append(f"  - {md(item['text'])} _(reported by {md(who)})_")
     out += ["", "### Who said what", ""]
     for source in sources:
