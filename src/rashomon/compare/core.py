@@ -92,7 +92,8 @@ def compare_event(event: Event, items: list[AnalysedArticle]) -> ComparedEvent:
             )
     groups = align(refs)
     omissions = _omissions(groups, items)
-    framing = tuple(frame(item, canonical_names[item.article.id], actors, roles) for item in items)
+    organisations = [a.name for a in actors_all if a.type == "ORG"]
+    framing = tuple(frame(item, canonical_names[item.article.id], actors, roles, organisations) for item in items)
     timeline, main_date = _timeline(items)
     articles = tuple(
         {

@@ -90,9 +90,20 @@ def affiliation_of(
             country = country_index().get(word.lower()) or country_index().get(word.lower().strip("."))
             if country is not None:
                 return country.name
-    role_words = {w.lower() for w in re.findall(r"\w+", role) if w[:1].isupper()}
+    role_words = {w.lower() for w in re.findall(r"[\w-]+", role) if w[:1].isupper()}
+    role_stems = {w[:6] for w in role_words}
     for org in organisations:
-        if org and (org.lower() in role.lower() or org.split()[-1].lower() in role_words):
+        if not org:
+            continue
+        words = [w.lower() for w in re.findall(r"[\w-]+", org)]
+        acronym = "".join(w[0] for w in words if w not in ("of", "for", "and", "the", "in")).lower()
+        if (
+            org.lower() in role.lower()
+            or words[-1] in role_words
+            or (len(acronym) >= 2 and acronym in role_words)
+            # "Interior Minister" works for the "Interior Ministry"
+            or (len(words) >= 2 and {w[:6] for w in words if w[:1].isalpha()} <= role_stems)
+        ):
             return org
     if speaker_type in ("ORG", "GPE", "NORP"):
         country = country_index().get(speaker.lower())
@@ -100,7 +111,13 @@ def affiliation_of(
     return None
 
 
-def frame(item: AnalysedArticle, canonical: dict[str, str], actors: list[str], roles: dict[str, str | None]) -> Framing:
+def frame(
+    item: AnalysedArticle,
+    canonical: dict[str, str],
+    actors: list[str],
+    roles: dict[str, str | None],
+    organisations: list[str] | None = None,
+) -> Framing:
     """Framing of one article.
 
     Args:
@@ -108,6 +125,7 @@ def frame(item: AnalysedArticle, canonical: dict[str, str], actors: list[str], r
         canonical: this article's entity id -> canonical actor name (across the event).
         actors: the event's main actors (canonical names) to read tone toward.
         roles: canonical actor name -> best-known role across the event.
+        organisations: the event's organisations (canonical names), which voices may speak for.
     """
     article, analysis = item.article, item.analysis
     cues = cue_verbs()
@@ -167,7 +185,8 @@ def frame(item: AnalysedArticle, canonical: dict[str, str], actors: list[str], r
         for name in actors
         if tone_n.get(name)
     }
-    organisations = [e.name for e in analysis.entities if e.type == "ORG"]
+    if organisations is None:
+        organisations = [e.name for e in analysis.entities if e.type == "ORG"]
     voices: dict[str, dict[str, object]] = {}
     for quote in analysis.quotes:
         if not quote.speaker:
