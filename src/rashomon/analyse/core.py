@@ -201,7 +201,22 @@ def analyse_articles(
     """Analyse articles in batches with ``nlp.pipe`` (``n_process`` > 1 parses on several cores)."""
     nlp = prepare(nlp or load_model(settings.model))
     name = model_name(nlp)
-    pairs = ((a.text, a) for a in articles)
+    language = nlp.meta.get("lang")
+
+    def checked(items: Iterable[Article]) -> Iterator[tuple[str, Article]]:
+        for article in items:
+            if article.language and language and article.language != language:
+                logger.warning(
+                    "%s is in %r but the %r model analyses it: entities and quotes may be unreliable "
+                    "(pass --model with a %s pipeline)",
+                    article.source,
+                    article.language,
+                    language,
+                    article.language,
+                )
+            yield article.text, article
+
+    pairs = checked(articles)
     for doc, article in nlp.pipe(pairs, as_tuples=True, batch_size=batch_size, n_process=n_process):
         yield AnalysedArticle(article=article, analysis=analyse_doc(doc, article, name))
 

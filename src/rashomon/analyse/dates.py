@@ -132,6 +132,8 @@ def find_dates(doc: Doc, ref: dt.date | None, *, skip_before: int = 0) -> list[D
     for ent in doc.ents:
         if ent.label_ != "DATE" or ent.start_char < skip_before:
             continue
+        if re.fullmatch(r"(?:to|yester)day['’]s|tomorrow['’]s", ent.text.strip(), re.IGNORECASE):
+            continue  # "today's Europe": the present in general, not a day
         value, relative = normalise_date(ent.text, ref, future=_is_future(ent))
         found.append(DateMention(text=ent.text, start=ent.start_char, end=ent.end_char, value=value, relative=relative))
     return found
