@@ -65,6 +65,18 @@ def find_loaded(text: str, lemmas: tuple[str, ...]) -> list[LexiconEntry]:
     return list(found.values())
 
 
+def is_self_reference(name: str, outlet: str | None) -> bool:
+    """Whether a speaker is the outlet itself ("the Ledger" in The Northern Ledger, "The Torch")."""
+    if not outlet:
+        return False
+
+    def words(text: str) -> list[str]:
+        return [w for w in re.findall(r"\w+", text.lower()) if w not in ("the", "a")]
+
+    mine, theirs = words(name), words(outlet)
+    return bool(mine) and (mine == theirs or (len(mine) == 1 and mine[0] == theirs[-1]) or mine == theirs[-len(mine) :])
+
+
 def _quoted_words(text: str) -> set[str]:
     return {w.lower() for m in _QUOTED.finditer(text) for w in re.findall(r"[\w’'-]+", m.group(0))}
 
@@ -189,8 +201,8 @@ def frame(
         organisations = [e.name for e in analysis.entities if e.type == "ORG"]
     voices: dict[str, dict[str, object]] = {}
     for quote in analysis.quotes:
-        if not quote.speaker:
-            continue
+        if not quote.speaker or is_self_reference(quote.speaker, article.outlet):
+            continue  # "the Torch can reveal": the outlet's own voice, not a source it quotes
         name = canonical.get(quote.speaker_id or "", quote.speaker)
         voice = voices.setdefault(name, {"quotes": 0, "words": 0, "type": quote.speaker_type, "affiliation": None})
         voice["quotes"] = int(voice["quotes"]) + 1  # type: ignore[call-overload]
