@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import socket
+import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -17,7 +18,6 @@ import sqlalchemy as sa
 
 from rashomon.settings import Settings
 from rashomon.store import Store, create_db_engine
-from rashomon.store.schema import metadata
 from tests.loopback import LoopbackServer, Route
 
 REPO = Path(__file__).resolve().parents[1]
@@ -96,14 +96,21 @@ def settings(tmp_path: Path) -> Settings:
 # ------------------------------------------------------------------------------------------- store
 
 
-def _drop_everything(url: str) -> None:
+def _schema(url: str, name: str, *, create: bool) -> None:
+    """Create or drop a schema of its own for one test: runs sharing a server never meet."""
     engine = create_db_engine(url)
     try:
         with engine.begin() as conn:
-            metadata.drop_all(conn)
-            conn.execute(sa.text("DROP TABLE IF EXISTS alembic_version"))
+            if create:
+                conn.execute(sa.text(f'CREATE SCHEMA "{name}"'))
+            else:
+                conn.execute(sa.text(f'DROP SCHEMA IF EXISTS "{name}" CASCADE'))
     finally:
         engine.dispose()
+
+
+def _in_schema(url: str, name: str) -> str:
+    return f"{url}{'&' if '?' in url else '?'}options=-csearch_path%3D{name}"
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
@@ -114,8 +121,9 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
         pg_url = os.environ.get(PG_URL_ENV)
         if not pg_url:
             pytest.skip(f"PostgreSQL tests need {PG_URL_ENV} (e.g. postgresql+psycopg://user:pw@127.0.0.1/db)")
-        _drop_everything(pg_url)
-        db = pg_url
+        schema = f"rashomon_test_{uuid.uuid4().hex[:12]}"
+        _schema(pg_url, schema, create=True)
+        db = _in_schema(pg_url, schema)
     else:
         db = str(tmp_path / "store.db")
     opened = Store.open(Settings(db=db))
@@ -124,7 +132,7 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
     finally:
         opened.close()
         if pg_url:
-            _drop_everything(pg_url)
+            _schema(pg_url, schema, create=False)
 
 
 # ----------------------------------------------------------------------------------- HTTP servers
