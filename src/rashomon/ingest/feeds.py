@@ -80,7 +80,10 @@ def read_feed(
                 source=name, kind="fragment", content=body_html, url=link, hints={**hints, "summary_only": "true"}
             )
         else:
-            yield Failure(source=name, reason="feed entry has neither content nor a fetchable link")
+            reason = "feed entry has neither content nor a fetchable link"
+            if parsed.bozo:
+                reason += f" (malformed feed XML: {parsed.bozo_exception})"
+            yield Failure(source=name, reason=reason)
 
 
 def _entry_content(entry: feedparser.FeedParserDict) -> str | None:

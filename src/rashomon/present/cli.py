@@ -471,6 +471,8 @@ def _stored_summary(article: Article) -> dict[str, Any]:
 
 
 def _article_table(articles: list[Article], *, with_source: bool) -> None:
+    if not articles:
+        return
     table = Table(show_lines=False, expand=False)
     table.add_column("source" if with_source else "id", overflow="fold", max_width=40)
     for name in ("published", "outlet", "title", "author", "lang", "words"):
