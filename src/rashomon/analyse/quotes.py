@@ -161,7 +161,7 @@ def find_mark_spans(text: str, paragraphs: list[tuple[int, int]]) -> list[MarkSp
             if ch not in opening + closing + straight:
                 continue
             if ch == "’" and i + 1 < len(para) and para[i + 1].isalpha():
-                continue  # it’s, Lukashevich’s
+                continue  # it’s, Halvik’s
             if ch == STRAIGHT and straight:
                 before = para[i - 1] if i else " "
                 after = para[i + 1] if i + 1 < len(para) else " "
