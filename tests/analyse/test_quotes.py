@@ -263,3 +263,18 @@ def test_quotes_mixed_quote_keeps_the_closing_mark_of_its_fragment(analyse: Anal
     quote = quote_containing(analyse(text).analysis, "recipe for chaos")
     assert quote.kind == "mixed"
     assert quote.text.endswith("chaos.”")
+
+
+def test_quotes_transcript_lines_and_dash_signatures(analyse: Analyse) -> None:
+    text = (
+        "Senator Ana Petrov and Governor Tomas Varga debated on Tuesday.\n\n"
+        "PETROV: We cannot wait another year for the bridge.\n\n"
+        "VARGA: The money is not there, and she knows it.\n\n"
+        "Voters outside the hall were divided. “She won tonight, no question.” ― Ilse Marn"
+    )
+    analysis = analyse(text).analysis
+    petrov = quote_containing(analysis, "We cannot wait")
+    assert (petrov.kind, petrov.speaker, petrov.cue) == ("direct", "Ana Petrov", ":")
+    assert quote_containing(analysis, "The money is not there").speaker == "Tomas Varga"
+    vox = quote_containing(analysis, "She won tonight")
+    assert (vox.speaker, vox.cue) == ("Ilse Marn", "―")

@@ -18,7 +18,14 @@ from rashomon.analyse.claims import build_claims
 from rashomon.analyse.dates import find_dates, reference_date
 from rashomon.analyse.entities import EntityIndex, doc_text, extract_entities
 from rashomon.analyse.nlp import load_model, model_name
-from rashomon.analyse.quotes import RawQuote, find_attributions, find_mark_spans, join_quotes, paragraph_spans
+from rashomon.analyse.quotes import (
+    RawQuote,
+    find_attributions,
+    find_layout_attributions,
+    find_mark_spans,
+    join_quotes,
+    paragraph_spans,
+)
 from rashomon.analyse.speakers import SpeakerResolver
 from rashomon.records import AnalysedArticle, Analysis, Article, Mention, Quote
 from rashomon.settings import Settings
@@ -57,7 +64,7 @@ def analyse_doc(doc: Doc, article: Article, model: str) -> Analysis:
     paragraphs = paragraph_spans(doc_text(doc))
     index = extract_entities(doc, skip_before=skip)
     marks = find_mark_spans(doc_text(doc), paragraphs)
-    attributions = find_attributions(doc, paragraphs)
+    attributions = find_attributions(doc, paragraphs) + find_layout_attributions(doc, marks, paragraphs)
     raw = join_quotes(doc, marks, attributions, paragraphs)
     quotes, role_mentions = resolve_quotes(doc, index, raw, paragraphs)
     entities = tuple(

@@ -422,6 +422,72 @@ def _verb_attribution(token: Token, lemma: str, sentence: int, paragraph: int) -
     )
 
 
+_DASH_SIGNATURE = re.compile(r"^\s*[,.]?\s*[―—–]\s*([A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3})")
+_TRANSCRIPT_SPEAKER = re.compile(r"^([A-Z][A-Z.'’\- ]{1,30}[A-Z.]):\s+(?=\S)")
+
+
+def find_layout_attributions(doc: Doc, marks: list[MarkSpan], paragraphs: list[tuple[int, int]]) -> list[Attribution]:
+    """Attributions made by layout rather than a verb: a quote signed with a dash ("“...” ― Ana Petrov", as
+    vox pops print them) and a transcript line ("PETROV: Well, ..."), whose whole paragraph is the quote."""
+    text = doc_text(doc)
+    sentence_starts = [s.start_char for s in doc.sents]
+    found: list[Attribution] = []
+
+    def sentence_of(char: int) -> int:
+        return max(0, next((i for i, start in enumerate(sentence_starts) if start > char), len(sentence_starts)) - 1)
+
+    def token_at(char: int) -> Token | None:
+        span = doc.char_span(char, char + 1, alignment_mode="expand")
+        return span[0] if span is not None and len(span) else None
+
+    for mark in marks:
+        after = text[mark.end + 1 : paragraphs[mark.paragraph][1]]
+        match = _DASH_SIGNATURE.match(after)
+        if not match:
+            continue
+        name_start = mark.end + 1 + match.start(1)
+        name_end = mark.end + 1 + match.end(1)
+        dash = mark.end + 1 + after.index(match.group(0).strip()[0])
+        source = token_at(name_end - 1)
+        if source is None:
+            continue
+        found.append(
+            Attribution(
+                cue=(dash, dash + 1),
+                cue_text=text[dash],
+                cue_lemma="―",
+                content=(mark.start, mark.end),
+                source_token=source,
+                source=(name_start, name_end),
+                sentence=sentence_of(dash),
+                paragraph=mark.paragraph,
+                kind="direct",
+            )
+        )
+    for number, (start, end) in enumerate(paragraphs):
+        match = _TRANSCRIPT_SPEAKER.match(text[start:end])
+        if not match or match.group(1).strip() in ("Q", "A", "UPDATE", "EDITOR'S NOTE", "NOTE"):
+            continue
+        colon = start + match.end(1)
+        source = token_at(start + match.end(1) - 1)
+        if source is None:
+            continue
+        found.append(
+            Attribution(
+                cue=(colon, colon + 1),
+                cue_text=":",
+                cue_lemma=":",
+                content=(start + match.end(), end),
+                source_token=source,
+                source=(start, start + match.end(1)),
+                sentence=sentence_of(colon),
+                paragraph=number,
+                kind="direct",
+            )
+        )
+    return found
+
+
 def _according_to(token: Token, sentence: int, paragraph: int) -> Attribution | None:
     to = next(c for c in token.children if c.lower_ == "to")
     source = next((c for c in to.children if c.dep_ == "pobj"), None)
@@ -538,10 +604,9 @@ def join_quotes(
         if not att.marks:
             if att.content is None:
                 continue
+            kind = "direct" if att.kind == "direct" else "indirect"  # a transcript line is the speaker's words
             quotes.append(
-                RawQuote(
-                    start=att.content[0], end=att.content[1], kind="indirect", paragraph=att.paragraph, attribution=att
-                )
+                RawQuote(start=att.content[0], end=att.content[1], kind=kind, paragraph=att.paragraph, attribution=att)
             )
             continue
         content = att.content

@@ -261,7 +261,7 @@ class SpeakerResolver:
         entity = self.index.entity_at(token.i)
         if entity is None:
             entity = self._entity_in_phrase(token)
-        if entity is None and token.pos_ == "PROPN":
+        if entity is None and (token.pos_ == "PROPN" or token.is_upper or token.is_title):
             entity = self._person_by_surname(token.lower_)
         if entity is not None:
             return Resolved(entity, entity.name, as_written, span, "name", entity.type)
