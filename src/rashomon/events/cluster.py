@@ -104,9 +104,22 @@ def entity_feature_keys(entity_type: str, name: str, key: str, acronym: str | No
     return keys
 
 
+def _title_words(title: str | None) -> list[str]:
+    if not title:
+        return []
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    words = re.findall(r"[\w’'-]+", title.lower())
+    return [w.strip("’'-") for w in words if w not in STOP_WORDS and len(w) > 2 and not w.isdigit()]
+
+
 def features_of(item: AnalysedArticle) -> ArticleFeatures:
     article, analysis = item.article, item.analysis
     terms: Counter[str] = Counter(dict(analysis.terms))
+    # The headline is not in the analysed body; its words say most about the event (and are all a
+    # title-and-lead snippet has besides the lead), so they count twice.
+    for word in _title_words(article.title):
+        terms[word] += 2
     actors: Counter[str] = Counter()
     places: Counter[str] = Counter()
     for entity in analysis.entities:
