@@ -3,6 +3,8 @@ apart, reports of one event from different outlets and days join."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from rashomon.events import cluster_events
@@ -119,3 +121,20 @@ def test_cluster_event_record_fields(events: list[Event]) -> None:
     # Members in publication order, outlets in order of first report.
     assert [a.article_id for a in harwick.articles] == ["harwick-herald", "harwick-post"]
     assert harwick.outlets == ("Valley Herald", "Coastline Post")
+
+
+def test_cluster_title_and_lead_snippets_keep_the_demo_events_apart(examples_dir: Path) -> None:
+    """With only a headline and a first paragraph each, the two floods of the demo stay two events."""
+    from rashomon.events import cluster_events
+    from rashomon.pipeline import analyse_extracted, dedupe_copies, extract_articles
+    from rashomon.records import Article
+    from rashomon.settings import Settings
+
+    settings = Settings()
+    articles = [a for a in extract_articles([str(examples_dir)], settings) if isinstance(a, Article)]
+    snippets = [a.replace(text=a.text.split("\n\n")[0]) for a in dedupe_copies(articles, settings)]
+    events = cluster_events(list(analyse_extracted(snippets, settings)))
+    towns = [{w for a in e.articles for w in (a.title or "").split()} for e in events]
+    lisk = [i for i, words in enumerate(towns) if "Lisk" in words or "Orvan" in words]
+    avenby = [i for i, words in enumerate(towns) if "Avenby" in words]
+    assert len(set(lisk)) == 1 and len(set(avenby)) == 1 and lisk[0] != avenby[0]
