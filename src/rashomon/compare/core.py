@@ -13,7 +13,7 @@ from typing import Any
 
 from rashomon.analyse.entities import canonicalise
 from rashomon.compare.align import ClaimRef, align
-from rashomon.compare.framing import frame
+from rashomon.compare.framing import frame, is_self_reference
 from rashomon.records import AnalysedArticle, ComparedEvent, Event, Omission, TimelineEntry
 
 MAIN_ACTORS = 6
@@ -81,6 +81,8 @@ def compare_event(event: Event, items: list[AnalysedArticle]) -> ComparedEvent:
         names = canonical_names[item.article.id]
         for claim in item.analysis.claims:
             voice = names.get(claim.speaker_id or "", claim.voice)
+            if is_self_reference(voice, item.article.outlet):
+                voice = "outlet"  # "the Torch can reveal": the outlet speaking for itself
             refs.append(
                 ClaimRef(
                     source=item.article.source,
