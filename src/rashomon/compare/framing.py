@@ -159,7 +159,7 @@ def frame(
             LoadedTerm(term=entry.term, category=entry.category, polarity=entry.polarity, sentence=article.title or "")
         )
     for claim in analysis.claims:
-        if claim.voice == "outlet":
+        if claim.voice == "outlet" or is_self_reference(claim.voice, article.outlet):
             narration = _QUOTED.sub(" ", claim.text)
             entries = find_loaded(narration, claim.lemmas if narration == claim.text else ())
             for entry in entries:
