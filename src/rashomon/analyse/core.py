@@ -118,42 +118,42 @@ def resolve_quotes(
         previous = resolver.state.last_quote
         paragraph_start = paragraphs[item.paragraph][0] if item.paragraph < len(paragraphs) else 0
         if item.follows_previous:
+            # A quote with no cue of its own: the previous quote's speaker goes on, else the next cue's.
+            base = Quote(
+                id=f"q{number}",
+                text=doc_text(doc)[item.start : item.end].strip(),
+                kind=item.kind,
+                start=item.start,
+                end=item.end,
+                paragraph=item.paragraph,
+                resolution="unattributed",
+            )
             at_start = item.start - paragraph_start <= 2
             if (
                 previous is not None
                 and previous.speaker
                 and (previous.paragraph == item.paragraph or (previous.paragraph == item.paragraph - 1 and at_start))
             ):
-                quote = Quote(
-                    id=f"q{number}",
-                    text=doc_text(doc)[item.start : item.end].strip(),
-                    kind=item.kind,
-                    start=item.start,
-                    end=item.end,
+                quote = base.replace(
                     speaker=previous.speaker,
                     speaker_id=previous.speaker_id,
                     speaker_as_written=previous.speaker_as_written,
                     speaker_type=previous.speaker_type,
                     on_behalf_of=previous.on_behalf_of,
-                    paragraph=item.paragraph,
                     resolution="continuation",
                 )
             else:
                 following = _next_attributed(raw, item)
                 resolved = resolver.resolve(following) if following is not None else None
-                quote = Quote(
-                    id=f"q{number}",
-                    text=doc_text(doc)[item.start : item.end].strip(),
-                    kind=item.kind,
-                    start=item.start,
-                    end=item.end,
-                    paragraph=item.paragraph,
-                    speaker=resolved.name if resolved else None,
-                    speaker_id=resolved.entity.id if resolved and resolved.entity else None,
-                    speaker_as_written=resolved.as_written if resolved else None,
-                    speaker_type=resolved.type if resolved else None,
-                    resolution="next-attribution" if resolved and resolved.name else "unattributed",
-                )
+                quote = base
+                if resolved is not None and resolved.name:
+                    quote = base.replace(
+                        speaker=resolved.name,
+                        speaker_id=resolved.entity.id if resolved.entity else None,
+                        speaker_as_written=resolved.as_written,
+                        speaker_type=resolved.type,
+                        resolution="next-attribution",
+                    )
             quotes.append(quote)
             resolver.record(quote, item.start)
             continue
