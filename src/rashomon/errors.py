@@ -42,3 +42,11 @@ class StoreError(RashomonError):
 
 class ModelNotFound(RashomonError):
     """No spaCy model is installed under the requested name."""
+
+
+class BudgetExceeded(RashomonError):
+    """One article took longer than the per-article time budget of a stage (``article_time_budget``)."""
+
+
+class Interrupted(RashomonError):
+    """The user asked the run to stop (Ctrl-C); work finished so far is kept."""

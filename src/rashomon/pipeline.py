@@ -11,7 +11,7 @@ import logging
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
-from rashomon.errors import BadInput, RashomonError
+from rashomon.boundary import failure_of, time_budget
 from rashomon.ingest import Fetcher, extract_document, read_sources
 from rashomon.records import AnalysedArticle, Article, ComparedEvent, Event, Failure, IngestOutcome, RawDocument
 from rashomon.settings import Settings
@@ -20,6 +20,7 @@ from rashomon.store import Store, input_key
 logger = logging.getLogger(__name__)
 
 Progress = Callable[[str, str], None]  # (source, status)
+OnFailure = Callable[[Failure], None]
 
 
 @dataclass
@@ -34,6 +35,7 @@ class IngestSummary:
     skipped: int = 0  # inputs processed by an earlier run (resume)
     failures: list[Failure] = field(default_factory=list)
     outcomes: list[IngestOutcome] = field(default_factory=list)
+    interrupted: bool = False  # stopped by the user (Ctrl-C) after the current batch
 
     @property
     def succeeded(self) -> int:
@@ -46,18 +48,31 @@ class IngestSummary:
             "republished": self.republished,
             "skipped": self.skipped,
             "failed": len(self.failures),
+            "failed_by_stage": failures_by_stage(self.failures),
             "failures": [f.to_dict() for f in self.failures],
+            "analysed": self.analysed,
+            "clustered": self.clustered,
+            "interrupted": self.interrupted,
         }
 
 
+def failures_by_stage(failures: Iterable[Failure]) -> dict[str, int]:
+    """How many failures each stage had, in pipeline order."""
+    order = ("read", "extract", "store", "analyse", "events", "compare")
+    counts: dict[str, int] = {}
+    for failure in failures:
+        counts[failure.stage] = counts.get(failure.stage, 0) + 1
+    return {stage: counts[stage] for stage in sorted(counts, key=lambda s: (order.index(s) if s in order else 99, s))}
+
+
 def extract_one(raw: RawDocument, settings: Settings) -> Article | Failure:
-    """Extract one raw document, turning expected errors into a Failure with the reason."""
+    """Extract one raw document inside the extraction stage's failure boundary: whatever it raises, and an
+    overrun of the time budget, becomes a Failure with the reason."""
     try:
-        return extract_document(raw, settings)
-    except BadInput as exc:
-        return Failure(source=raw.source, reason=exc.reason)
-    except RashomonError as exc:
-        return Failure(source=raw.source, reason=str(exc))
+        with time_budget(settings.article_time_budget, "extraction"):
+            return extract_document(raw, settings)
+    except Exception as exc:  # the extraction stage's boundary: this input fails alone
+        return failure_of(exc, raw.source, "extract")
 
 
 def extract_articles(
@@ -68,12 +83,13 @@ def extract_articles(
         yield raw if isinstance(raw, Failure) else extract_one(raw, settings)
 
 
-def name_outlets(articles: list[Article]) -> list[Article]:
+def name_outlets(articles: list[Article], names: dict[str, str] | None = None) -> list[Article]:
     """An outlet known only by its domain takes the name another page of that domain declares
-    ("dailytorch.example" -> "The Daily Torch" when one of its HTML pages says so)."""
+    ("dailytorch.example" -> "The Daily Torch" when one of its HTML pages says so). ``names`` carries
+    what earlier windows of a long stream learned (domain -> name) and is updated."""
     from rashomon.ingest.metadata import url_domain
 
-    names: dict[str, str] = {}
+    names = {} if names is None else names
     for article in articles:
         domain = url_domain(article.url)
         if domain and article.outlet and article.outlet != domain:
@@ -93,54 +109,71 @@ def ingest(
     store: Store,
     fetcher: Fetcher | None = None,
     progress: Progress | None = None,
+    stop: Callable[[], bool] | None = None,
 ) -> IngestSummary:
-    """Read, extract and store articles; idempotent, resumable, one transaction per batch."""
+    """Read, extract and store articles; idempotent, resumable, one transaction per batch.
+
+    ``stop`` is asked between inputs (the CLI answers yes after Ctrl-C): the batch read so far is stored,
+    the run ends with ``interrupted`` set, and running the same command again resumes where it stopped
+    (inputs already stored are skipped; stored articles without an analysis or an event get them).
+    """
     summary = IngestSummary()
     batch: list[tuple[str, Article]] = []
+    outlet_names: dict[str, str] = {}
 
     def flush() -> None:
         if not batch:
             return
-        named = name_outlets([article for _, article in batch])
+        named = name_outlets([article for _, article in batch], outlet_names)
         batch[:] = [(key, article) for (key, _), article in zip(batch, named, strict=True)]
         for outcome in store.add_articles(batch):
-            summary.outcomes.append(outcome)
             if outcome.status == "failed":
-                summary.failures.append(Failure(source=outcome.source, reason=outcome.reason or "not stored"))
+                summary.failures.append(
+                    Failure(source=outcome.source, reason=outcome.reason or "not stored", stage="store")
+                )
             else:
                 setattr(summary, outcome.status, getattr(summary, outcome.status) + 1)
+                summary.outcomes.append(outcome)
             if progress:
                 progress(outcome.source, outcome.status)
         batch.clear()
+
+    def stopped() -> bool:
+        if stop is not None and stop():
+            summary.interrupted = True
+        return summary.interrupted
 
     for raw in read_sources(sources, settings, fetcher):
         if isinstance(raw, Failure):
             summary.failures.append(raw)
             if progress:
                 progress(raw.source, "failed")
-            continue
-        key = input_key(raw.source, raw.content)
-        if store.seen_inputs([key]) or any(k == key for k, _ in batch):
-            summary.skipped += 1
-            if progress:
-                progress(raw.source, "skipped")
-            continue
-        result = extract_one(raw, settings)
-        if isinstance(result, Failure):
-            summary.failures.append(result)
-            if progress:
-                progress(result.source, "failed")
-            continue
-        batch.append((key, result))
-        if len(batch) >= settings.batch_size:
-            flush()
+        else:
+            key = input_key(raw.source, raw.content)
+            if store.seen_inputs([key]) or any(k == key for k, _ in batch):
+                summary.skipped += 1
+                if progress:
+                    progress(raw.source, "skipped")
+            else:
+                result = extract_one(raw, settings)
+                if isinstance(result, Failure):
+                    summary.failures.append(result)
+                    if progress:
+                        progress(result.source, "failed")
+                else:
+                    batch.append((key, result))
+                    if len(batch) >= settings.batch_size:
+                        flush()
+        if stopped():
+            break
     flush()
-    if settings.analyse_on_ingest:
-        analysed = [item.article.id for item in analyse_stored(store, settings)]
-        summary.analysed = len(analysed)
-        from rashomon.events.incremental import cluster_pending
+    if settings.analyse_on_ingest and not stopped():
+        for _ in analyse_stored(store, settings, on_failure=summary.failures.append, stop=stopped):
+            summary.analysed += 1
+        if not stopped():
+            from rashomon.events.incremental import cluster_pending
 
-        summary.clustered = len(cluster_pending(store, settings))
+            summary.clustered = len(cluster_pending(store, settings, on_failure=summary.failures.append))
     return summary
 
 
@@ -159,17 +192,19 @@ def stored_event(store: Store, event_id: int) -> Event | None:
 def cluster_sources(
     sources: Iterable[str], settings: Settings, fetcher: Fetcher | None = None
 ) -> tuple[list[Event], list[AnalysedArticle], list[Failure]]:
-    """``rashomon cluster``: extract, analyse and group into events, without a store."""
+    """``rashomon cluster``: extract, analyse and group into events, without a store. Failures of every
+    stage are returned, in the order they happened."""
     from rashomon.events import cluster_events
+    from rashomon.events.incremental import params_for
 
     articles: list[Article] = []
     failures: list[Failure] = []
     for item in extract_articles(sources, settings, fetcher):
         (failures if isinstance(item, Failure) else articles).append(item)  # type: ignore[arg-type]
-    analysed = list(analyse_extracted(dedupe_copies(name_outlets(articles), settings), settings))
-    from rashomon.events.incremental import params_for
-
-    return cluster_events(analysed, params_for(settings)), analysed, failures
+    analysed = list(analyse_extracted(dedupe_copies(name_outlets(articles), settings), settings, failures.append))
+    events = cluster_events(analysed, params_for(settings), on_failure=failures.append)
+    clustered = {a.article_id for event in events for a in event.articles}
+    return events, [item for item in analysed if item.article.id in clustered], failures
 
 
 def dedupe_copies(articles: list[Article], settings: Settings) -> list[Article]:
@@ -209,25 +244,39 @@ def dedupe_copies(articles: list[Article], settings: Settings) -> list[Article]:
     return kept
 
 
-def _processes(count: int) -> int:
-    """Parse on both cores when there is enough work to pay for starting a second process."""
+def _processes(count: int, settings: Settings) -> int:
+    """Worker processes for parsing: the setting when given, else both cores when there is enough work
+    to pay for starting them (about two seconds each)."""
     import os
 
+    if settings.workers > 0:
+        return settings.workers
     return min(2, os.cpu_count() or 1) if count >= 200 else 1
 
 
-def analyse_extracted(articles: list[Article], settings: Settings) -> Iterator[AnalysedArticle]:
+def analyse_extracted(
+    articles: list[Article], settings: Settings, on_failure: OnFailure | None = None
+) -> Iterator[AnalysedArticle]:
     """Analyse articles that are not stored (``rashomon analyse SOURCE``)."""
     from rashomon.analyse.core import analyse_articles
 
-    yield from analyse_articles(articles, settings, n_process=_processes(len(articles)))
+    yield from analyse_articles(
+        articles, settings, n_process=_processes(len(articles), settings), on_failure=on_failure
+    )
 
 
 def analyse_stored(
-    store: Store, settings: Settings, ids: list[str] | None = None, *, redo: bool = False
+    store: Store,
+    settings: Settings,
+    ids: list[str] | None = None,
+    *,
+    redo: bool = False,
+    on_failure: OnFailure | None = None,
+    stop: Callable[[], bool] | None = None,
 ) -> Iterator[AnalysedArticle]:
     """Analyse stored articles (the given ids, else every article without a current analysis) and save
-    the analyses in batches; yields each analysed article."""
+    the analyses in batches; yields each analysed article. An article that fails stays stored without an
+    analysis (the next run tries it again); ``stop`` ends the run after the current batch is saved."""
     from rashomon.analyse.core import analyse_articles
     from rashomon.analyse.nlp import load_model, model_name
 
@@ -239,33 +288,62 @@ def analyse_stored(
         for article in store.iter_articles(ids=[i for i in ids if i in done]):
             yield AnalysedArticle(article=article, analysis=done[article.id])
         ids = [i for i in ids if i not in done]
+    processes = _processes(len(ids), settings)
+
+    def save(items: list[AnalysedArticle]) -> None:
+        if not store.read_only:  # a read-only store is compared from analyses made on the fly
+            store.save_analyses([p.analysis for p in items])
+
+    def chunks() -> Iterator[Article]:
+        for start in range(0, len(ids), 500):
+            if stop is not None and stop():
+                return
+            yield from store.iter_articles(ids=ids[start : start + 500])
+
     pending: list[AnalysedArticle] = []
-    for start in range(0, len(ids), 500):
-        chunk = list(store.iter_articles(ids=ids[start : start + 500]))
-        for item in analyse_articles(chunk, settings, nlp=nlp, n_process=_processes(len(ids))):
+    analysed = analyse_articles(chunks(), settings, nlp=nlp, n_process=processes, on_failure=on_failure)
+    try:
+        for item in analysed:
             pending.append(item)
             if len(pending) >= settings.batch_size:
-                store.save_analyses([p.analysis for p in pending])
+                save(pending)
                 yield from pending
                 pending = []
-    store.save_analyses([p.analysis for p in pending])
+                if stop is not None and stop():
+                    break
+    finally:
+        analysed.close()  # ends the worker processes, whichever way the loop ended
+        if pending:
+            save(pending)
     yield from pending
 
 
 def compare_sources(
     sources: Iterable[str], settings: Settings, fetcher: Fetcher | None = None, *, min_outlets: int = 2
 ) -> tuple[list[ComparedEvent], list[Event], list[Failure]]:
-    """``rashomon compare SOURCE...``: cluster the inputs, then compare every event with two or more outlets."""
-    from rashomon.compare.core import compare_event
-
+    """``rashomon compare SOURCE...``: cluster the inputs, then compare every event with two or more
+    outlets. An event whose comparison fails is a Failure of stage "compare" naming the event and its
+    articles; the other events are compared."""
     events, analysed, failures = cluster_sources(sources, settings, fetcher)
     by_id = {item.article.id: item for item in analysed}
     compared = []
     for event in events:
         if len({a.outlet or a.source for a in event.articles}) < min_outlets:
             continue
-        compared.append(compare_event(event, [by_id[a.article_id] for a in event.articles]))
+        result = compare_one(event, [by_id[a.article_id] for a in event.articles])
+        (failures if isinstance(result, Failure) else compared).append(result)  # type: ignore[arg-type]
     return compared, events, failures
+
+
+def compare_one(event: Event, items: list[AnalysedArticle]) -> ComparedEvent | Failure:
+    """Compare one event inside the compare stage's failure boundary."""
+    from rashomon.compare.core import compare_event
+
+    try:
+        return compare_event(event, items)
+    except Exception as exc:  # the compare stage's boundary: this event fails alone
+        sources = ", ".join(a.source for a in event.articles)
+        return failure_of(exc, f"event {event.id} ({sources})", "compare")
 
 
 def compare_stored(store: Store, settings: Settings, event_id: int) -> ComparedEvent | None:

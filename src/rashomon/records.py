@@ -137,10 +137,17 @@ class Article(Record):
 
 @dataclass(frozen=True, kw_only=True)
 class Failure(Record):
-    """An input that could not be read, with the reason, for the batch summary."""
+    """An input (or one article of it) that a stage could not handle, with the reason, for the summary.
+
+    ``stage`` is where it failed: read (opening, decoding, splitting a container), extract, store,
+    analyse, events or compare. ``error`` names the exception class when the cause was unexpected (a bug
+    or a library's failure on hostile input), so a report can tell expected refusals from faults.
+    """
 
     source: str
     reason: str
+    stage: str = "read"
+    error: str | None = None
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -40,12 +40,23 @@ class Settings(BaseSettings):
     near_duplicate_threshold: float = 0.7
     minhash_permutations: int = 128
 
+    # ---- failure boundaries (boundary.py)
+    # Seconds one article may take in one stage (extraction, analysis) before it becomes a failure. A
+    # news article takes 10-300 ms to extract and 50-500 ms to analyse on one core; the budget only
+    # catches pathological inputs (catastrophic regex backtracking, megabytes without a paragraph break).
+    article_time_budget: float = 60.0
+
     # ---- store
     batch_size: int = 50
 
     # ---- analysis
     model: str = "en_core_web_sm"
     analyse_on_ingest: bool = True
+    # Longest article text (characters) the analysis parses. spaCy's parser and tagger need about 1 GB
+    # of temporary memory per 100,000 characters of one text; the longest news features are ~60,000.
+    max_analysis_chars: int = 200_000
+    # Processes that parse (0: one per core when a batch has 200 articles or more, else one).
+    workers: int = 0
 
     # ---- events
     event_window_days: float = 10.0

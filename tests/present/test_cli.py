@@ -12,6 +12,8 @@ from typer.testing import CliRunner
 
 from rashomon import __version__
 from rashomon.present.cli import app
+from rashomon.settings import Settings
+from rashomon.store import Store
 
 CONTRACT = {"source", "url", "title", "outlet", "author", "published", "language", "dateline", "text"}
 ARTICLE = (
@@ -155,10 +157,22 @@ def test_cli_ingest_again_adds_nothing(runner: CliRunner, good_file: Path, tmp_p
 
 
 def test_cli_show_unknown_article(runner: CliRunner, tmp_path: Path) -> None:
-    result = runner.invoke(app, ["show", "nothing-here", "--db", str(tmp_path / "empty.db")])
+    db = str(tmp_path / "empty.db")
+    Store.open(Settings(db=db)).close()
+    result = runner.invoke(app, ["show", "nothing-here", "--db", db])
     assert result.exit_code == 1
     assert "no stored article" in result.stderr
     assert result.stdout == ""
+
+
+def test_cli_read_command_on_missing_store_creates_nothing(runner: CliRunner, tmp_path: Path) -> None:
+    db = tmp_path / "typo.db"
+    for command in (["list"], ["events"], ["show", "abcd"], ["event", "1"]):
+        result = runner.invoke(app, [*command, "--db", str(db)])
+        assert result.exit_code == 1, command
+        assert f"no store at {db}" in result.stderr and "server" not in result.stderr
+        assert "Traceback" not in result.stderr and result.stdout == ""
+    assert not db.exists()
 
 
 def test_cli_ingest_strict_and_nothing_succeeded(runner: CliRunner, good_file: Path, tmp_path: Path) -> None:
@@ -187,6 +201,7 @@ def test_cli_db_option_and_environment(
 
     assert total(["--db", str(from_env)]) == 1
     assert total([], env={"RASHOMON_DB": str(from_env)}) == 1
+    Store.open(Settings(db=str(from_option))).close()
     assert total(["--db", str(from_option)]) == 0
     # The option wins over the environment.
     assert total(["--db", str(from_option)], env={"RASHOMON_DB": str(from_env)}) == 0
@@ -312,6 +327,7 @@ def test_cli_cluster_examples_json_groups_as_intended(runner: CliRunner, example
 
 def test_cli_events_and_event_need_a_known_event(runner: CliRunner, tmp_path: Path) -> None:
     db = str(tmp_path / "empty.db")
+    Store.open(Settings(db=db)).close()
     listed = runner.invoke(app, ["events", "--db", db, "--format", "json"])
     assert listed.exit_code == 0, listed.stderr
     assert json.loads(listed.stdout) == {"events": []}

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -27,7 +27,9 @@ from rashomon.analyse.quotes import (
     paragraph_spans,
 )
 from rashomon.analyse.speakers import SpeakerResolver
-from rashomon.records import AnalysedArticle, Analysis, Article, Mention, Quote
+from rashomon.boundary import failure_of, time_budget
+from rashomon.errors import RashomonError
+from rashomon.records import AnalysedArticle, Analysis, Article, Failure, Mention, Quote
 from rashomon.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -204,28 +206,121 @@ def analyse_articles(
     nlp: Language | None = None,
     n_process: int = 1,
     batch_size: int = 16,
+    on_failure: Callable[[Failure], None] | None = None,
 ) -> Iterator[AnalysedArticle]:
-    """Analyse articles in batches with ``nlp.pipe`` (``n_process`` > 1 parses on several cores)."""
-    nlp = prepare(nlp or load_model(settings.model))
+    """Analyse articles: parsed in batches with ``nlp.pipe`` in this process, or on ``n_process`` worker
+    processes (analyse/workers.py).
+
+    Without ``on_failure`` any exception propagates (the library's strict default, which tests rely on);
+    with it, an article that fails (an exception, a text too long to parse, the time budget) is handed
+    to ``on_failure`` as a Failure of stage "analyse" and the others go on.
+    """
+    strict = on_failure is None
+    if n_process > 1:
+        from rashomon.analyse.workers import analyse_in_pool
+
+        checked = _checked(articles, settings)
+        results: Iterable[AnalysedArticle | Failure] = analyse_in_pool(checked, settings, n_process)
+    else:
+        nlp = prepare(nlp or load_model(settings.model))
+        checked = _checked(articles, settings, nlp)
+        results = analyse_batches(checked, settings, nlp, strict=strict, batch_size=batch_size)
+    try:
+        for result in results:
+            if isinstance(result, Failure):
+                if on_failure is None:
+                    raise AnalysisFailed(f"{result.source}: {result.reason}")
+                on_failure(result)
+            else:
+                yield result
+    finally:
+        results.close()  # type: ignore[attr-defined]  # a generator: ends worker processes at once
+
+
+class AnalysisFailed(RashomonError):
+    """An article failed analysis in a strict run of several processes (the worker's traceback is in its log)."""
+
+
+def _checked(articles: Iterable[Article], settings: Settings, nlp: Language | None = None) -> Iterator[Article]:
+    language = nlp.meta.get("lang") if nlp is not None else settings.model.split("_", 1)[0]
+    for article in articles:
+        if article.language and language and len(language) == 2 and article.language != language:
+            logger.warning(
+                "%s is in %r but the %r model analyses it: entities and quotes may be unreliable "
+                "(pass --model with a %s pipeline)",
+                article.source,
+                article.language,
+                language,
+                article.language,
+            )
+        yield article
+
+
+def analyse_batches(
+    articles: Iterable[Article], settings: Settings, nlp: Language, *, strict: bool, batch_size: int = 16
+) -> Iterator[AnalysedArticle | Failure]:
+    """Analyse articles in batches of ``batch_size``, in order."""
+    batch: list[Article] = []
+    for article in articles:
+        batch.append(article)
+        if len(batch) >= batch_size:
+            yield from analyse_batch(batch, settings, nlp, strict=strict)
+            batch = []
+    if batch:
+        yield from analyse_batch(batch, settings, nlp, strict=strict)
+
+
+def analyse_batch(
+    articles: list[Article], settings: Settings, nlp: Language, *, strict: bool
+) -> Iterator[AnalysedArticle | Failure]:
+    """One batch inside the per-article failure boundary: parsed together with ``nlp.pipe``; when the batch
+    fails or overruns the time budget, each article is parsed again on its own so that only the culprit
+    fails. With ``strict`` any exception propagates instead."""
     name = model_name(nlp)
-    language = nlp.meta.get("lang")
-
-    def checked(items: Iterable[Article]) -> Iterator[tuple[str, Article]]:
-        for article in items:
-            if article.language and language and article.language != language:
-                logger.warning(
-                    "%s is in %r but the %r model analyses it: entities and quotes may be unreliable "
-                    "(pass --model with a %s pipeline)",
-                    article.source,
-                    article.language,
-                    language,
-                    article.language,
-                )
-            yield article.text, article
-
-    pairs = checked(articles)
-    for doc, article in nlp.pipe(pairs, as_tuples=True, batch_size=batch_size, n_process=n_process):
-        yield AnalysedArticle(article=article, analysis=analyse_doc(doc, article, name))
+    budget = settings.article_time_budget
+    fits: list[Article] = []
+    refused: dict[str, Failure] = {}
+    for article in articles:
+        if len(article.text) > settings.max_analysis_chars:
+            failure = Failure(
+                source=article.source,
+                reason=f"text of {len(article.text):,} characters is longer than the "
+                f"{settings.max_analysis_chars:,} the analysis parses (setting max_analysis_chars)",
+                stage="analyse",
+            )
+            if strict:
+                raise AnalysisFailed(f"{failure.source}: {failure.reason}")
+            refused[article.id + article.source] = failure
+        else:
+            fits.append(article)
+    docs: dict[int, Doc] = {}
+    if strict:
+        docs = dict(enumerate(nlp.pipe([a.text for a in fits], batch_size=len(fits) or 1)))
+    elif fits:
+        try:
+            with time_budget(budget, f"parsing a batch of {len(fits)} articles"):
+                docs = dict(enumerate(nlp.pipe([a.text for a in fits], batch_size=len(fits))))
+        except Exception:  # parsed again one by one below: only the article at fault fails
+            logger.debug("batch parse failed; parsing its articles one by one", exc_info=True)
+            docs = {}
+    position = 0
+    for article in articles:
+        key = article.id + article.source
+        if key in refused:
+            yield refused[key]
+            continue
+        index, position = position, position + 1
+        if strict:
+            yield AnalysedArticle(article=article, analysis=analyse_doc(docs[index], article, name))
+            continue
+        try:
+            with time_budget(budget, "analysis"):
+                doc = docs.get(index) or nlp(article.text)
+                analysis = analyse_doc(doc, article, name)
+        except Exception as exc:  # the analysis stage's boundary: this article fails alone
+            yield failure_of(exc, article.source, "analyse")
+            continue
+        yield AnalysedArticle(article=article, analysis=analysis)
 
 
 def analyse_article(article: Article, settings: Settings, nlp: Language | None = None) -> Analysis:

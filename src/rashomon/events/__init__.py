@@ -2,15 +2,41 @@
 
 from rashomon.events.cluster import ArticleFeatures, Clusterer, ClusterParams, cluster_features, features_of
 
+
+def features_or_failure(item):  # type: ignore[no-untyped-def]
+    """The event features of one article inside the events stage's failure boundary."""
+    from rashomon.boundary import failure_of
+
+    try:
+        return features_of(item)
+    except Exception as exc:  # the events stage's boundary: this article fails alone
+        return failure_of(exc, item.article.source, "events")
+
+
 __all__ = ["ArticleFeatures", "ClusterParams", "Clusterer", "cluster_events", "cluster_features", "features_of"]
 
 
-def cluster_events(items, params=None):  # type: ignore[no-untyped-def]
-    """Batch: AnalysedArticle records -> Event records (``rashomon cluster``)."""
+def cluster_events(items, params=None, on_failure=None):  # type: ignore[no-untyped-def]
+    """Batch: AnalysedArticle records -> Event records (``rashomon cluster``).
+
+    With ``on_failure``, an article whose features cannot be computed is handed to it as a Failure of
+    stage "events" and left out; without it, the exception propagates.
+    """
     from rashomon.events.build import make_event
 
     items = list(items)
-    features = [features_of(item) for item in items]
+    if on_failure is None:
+        features = [features_of(item) for item in items]
+    else:
+        features, kept = [], []
+        for item in items:
+            result = features_or_failure(item)
+            if isinstance(result, ArticleFeatures):
+                features.append(result)
+                kept.append(item)
+            else:
+                on_failure(result)
+        items = kept
     clusterer = Clusterer(params)
     clusterer.observe(features)
     import datetime as dt

@@ -12,10 +12,12 @@ import dataclasses
 import datetime as dt
 import logging
 from collections import Counter
+from collections.abc import Callable
 
+from rashomon.events import features_or_failure
 from rashomon.events.build import make_event
 from rashomon.events.cluster import SIGNALS, Clusterer, ClusterParams, features_of
-from rashomon.records import AnalysedArticle, Article
+from rashomon.records import AnalysedArticle, Article, Failure
 from rashomon.settings import Settings
 from rashomon.store import Store
 from rashomon.store.events_db import EventChanges
@@ -27,15 +29,32 @@ def params_for(settings: Settings) -> ClusterParams:
     return dataclasses.replace(ClusterParams(), window_days=settings.event_window_days)
 
 
-def assign_events(store: Store, settings: Settings, article_ids: list[str]) -> dict[str, int]:
-    """Cluster stored, analysed articles into the store's events. Returns article id -> event id."""
+def assign_events(
+    store: Store, settings: Settings, article_ids: list[str], on_failure: Callable[[Failure], None] | None = None
+) -> dict[str, int]:
+    """Cluster stored, analysed articles into the store's events. Returns article id -> event id.
+
+    With ``on_failure``, an article whose features cannot be computed is reported there and stays out
+    of every event (a later run tries again); without it, the exception propagates."""
     params = params_for(settings)
     todo = [i for i in dict.fromkeys(article_ids) if i not in store.clustered_article_ids(list(article_ids))]
     analyses = store.get_analyses(todo)
     articles = {a.id: a for a in store.iter_articles(ids=[i for i in todo if i in analyses])}
     if not articles:
         return {}
-    new_features = [features_of(AnalysedArticle(article=articles[i], analysis=analyses[i])) for i in articles]
+    new_features = []
+    for i in articles:
+        item = AnalysedArticle(article=articles[i], analysis=analyses[i])
+        if on_failure is None:
+            new_features.append(features_of(item))
+            continue
+        result = features_or_failure(item)
+        if isinstance(result, Failure):
+            on_failure(result)
+        else:
+            new_features.append(result)
+    if not new_features:
+        return {}
     dates = [f.date for f in new_features if f.date]
     window = dt.timedelta(days=params.window_days)
     lo = (min(dates) - window).isoformat() if dates else None
@@ -98,8 +117,8 @@ def assign_events(store: Store, settings: Settings, article_ids: list[str]) -> d
     return result
 
 
-def cluster_pending(store: Store, settings: Settings) -> dict[str, int]:
+def cluster_pending(
+    store: Store, settings: Settings, on_failure: Callable[[Failure], None] | None = None
+) -> dict[str, int]:
     """Cluster every analysed article that is in no event yet."""
-    ids = [a.id for a in store.iter_articles()]
-    analysed = store.get_analyses(ids)
-    return assign_events(store, settings, [i for i in ids if i in analysed])
+    return assign_events(store, settings, store.unclustered_analysed_ids(), on_failure)

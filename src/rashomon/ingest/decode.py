@@ -70,6 +70,11 @@ def decode_bytes(data: bytes, source: str, declared: str | None = None) -> str:
         if data.startswith(bom):
             return data.decode(codec, errors="replace")
     head = data[:65536]
+    codec = utf16_without_bom(head)
+    if codec:
+        text = data[: len(data) - len(data) % 2].decode(codec, errors="replace")
+        if not _looks_binary(text) and text.count("\ufffd") <= max(3, len(text) // 1000):
+            return text
     if head.count(b"\x00") > max(1, len(head) // 1000):
         raise BadInput(source, "binary data (NUL bytes): not a text document")
     try:
@@ -102,6 +107,22 @@ def decode_bytes(data: bytes, source: str, declared: str | None = None) -> str:
     if _looks_binary(decoded):
         raise BadInput(source, "binary data: decodes to control characters, not text")
     return decoded
+
+
+def utf16_without_bom(head: bytes) -> str | None:
+    """UTF-16 text saved without a byte-order mark: in Latin-script text one byte of every pair is zero
+    (the odd ones in little-endian, the even ones in big-endian), which no binary format keeps up."""
+    sample = head[:4096]
+    pairs = len(sample) // 2
+    if pairs < 8:
+        return None
+    even = sum(1 for b in sample[0 : 2 * pairs : 2] if b == 0)
+    odd = sum(1 for b in sample[1 : 2 * pairs : 2] if b == 0)
+    if odd >= 0.6 * pairs and even <= 0.02 * pairs:
+        return "utf-16-le"
+    if even >= 0.6 * pairs and odd <= 0.02 * pairs:
+        return "utf-16-be"
+    return None
 
 
 def _looks_binary(text: str) -> bool:

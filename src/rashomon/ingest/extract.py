@@ -120,6 +120,10 @@ def extract_document(raw: RawDocument, settings: Settings) -> Article:
         BadInput: the input is malformed.
         SkipArticle: it holds no article text.
     """
+    if _SURROGATE.search(raw.content) or any(_SURROGATE.search(v) for v in raw.hints.values()):
+        raw = raw.replace(
+            content=_valid_text(raw.content), hints={k: _valid_text(v) or "" for k, v in raw.hints.items()}
+        )
     hints = raw.hints
     if raw.kind == "html":
         page = extract_html(raw.content, source=raw.source, url=raw.url)
@@ -202,6 +206,15 @@ def extract_document(raw: RawDocument, settings: Settings) -> Article:
         content_hash=digest,
         published_from=published_from if published else None,
     )
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _valid_text(value: str | None) -> str | None:
+    """Text that can be stored and printed as UTF-8: lone surrogates (a JSON record's ``"\\udcff"``, a
+    file name's undecodable byte) become U+FFFD."""
+    return _SURROGATE.sub("\ufffd", value) if value else value
 
 
 def _first_date(*candidates: tuple[str | None, str]) -> tuple[str | None, str | None]:

@@ -8,7 +8,7 @@ import functools
 import json
 import re
 from importlib import resources
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import SplitResult, urlsplit, urlunsplit
 
 import courlan
 
@@ -31,8 +31,9 @@ DATE_PATTERN = (
 _DATE_RE = re.compile(DATE_PATTERN, re.IGNORECASE)
 _ISO_RE = re.compile(
     r"(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})(?:[T ](?P<t>\d{2}:\d{2}(?::\d{2})?)"
-    r"(?:\.\d+)?(?P<z>Z|[+-]\d{2}:?\d{2})?)?"
+    r"(?:\.\d+)?(?:\s?(?P<z>Z|[+-]\d{2}:?\d{2}|(?:UTC|GMT)(?![A-Za-z])))?)?"
 )
+_RFC822_RE = re.compile(r"(?:[A-Za-z]{3},?\s+)?\d{1,2}\s+[A-Za-z]{3}\s+\d{4}\s+\d{1,2}:\d{2}")
 _NUMERIC_DATE_RE = re.compile(r"(?P<a>\d{1,2})[./](?P<b>\d{1,2})[./](?P<y>\d{4})")
 
 # A dateline opens the first paragraph: PLACE[, Region][, Month Day[, Year]][ (Agency)| /Agency/] — text.
@@ -56,10 +57,19 @@ def _outlet_table() -> dict[str, dict[str, str]]:
     return {"domains": data["domains"], "agencies": data["agencies"]}
 
 
-def url_domain(url: str | None) -> str | None:
-    if not url:
+def _split_url(url: str) -> SplitResult | None:
+    """The url's parts, or None when urllib rejects it (an unclosed IPv6 bracket: "http://[")."""
+    try:
+        return urlsplit(url)
+    except ValueError:  # urlsplit's only way to say an url is malformed
         return None
-    host = (urlsplit(url).hostname or "").lower()
+
+
+def url_domain(url: str | None) -> str | None:
+    parts = _split_url(url) if url else None
+    if parts is None:
+        return None
+    host = (parts.hostname or "").lower()
     return host.removeprefix("www.") or None
 
 
@@ -103,7 +113,9 @@ def canonical_url(url: str | None) -> str | None:
         normalised = courlan.normalize_url(url)
     except (ValueError, AttributeError):
         normalised = url
-    parts = urlsplit(normalised)
+    parts = _split_url(normalised)
+    if parts is None:
+        return url
     return urlunsplit((parts.scheme, parts.netloc, parts.path, parts.query, ""))
 
 
@@ -136,12 +148,28 @@ def parse_date(text: str | None) -> str | None:
         if day is None:
             return None
         if match["t"]:
-            time = match["t"] if len(match["t"]) == 8 else match["t"] + ":00"
+            # Rebuilt from numbers: \d also matches other scripts' digits ("２１:５４"), which ISO has not.
+            hour, minute, second = (int(n) for n in (*match["t"].split(":"), "0")[:3])
             zone = match["z"] or ""
+            if zone in ("Z", "UTC", "GMT"):
+                zone = "+00:00"
             if zone and zone != "Z" and ":" not in zone:
                 zone = zone[:3] + ":" + zone[3:]
-            return f"{day.isoformat()}T{time}{zone}"
+            offset = re.fullmatch(r"[+-](\d{2}):(\d{2})", zone, re.ASCII)
+            zone_ok = not zone or (offset is not None and int(offset[1]) <= 23 and int(offset[2]) <= 59)
+            if hour > 23 or minute > 59 or second > 59 or not zone_ok:
+                return day.isoformat()  # an impossible time ("25:00", "+99:00"): the day alone
+            return f"{day.isoformat()}T{hour:02d}:{minute:02d}:{second:02d}{zone}"
         return day.isoformat()
+    if _RFC822_RE.match(text):  # "Fri, 01 May 2020 21:54:00 -0400": the time and offset as stated
+        from email.utils import parsedate_to_datetime
+
+        try:
+            stated = parsedate_to_datetime(text)
+        except (TypeError, ValueError, IndexError):
+            stated = None
+        if stated is not None:
+            return stated.isoformat()
     match = _DATE_RE.search(text)
     if match:
         return _date_from_match(match)
@@ -177,9 +205,10 @@ _URL_DATE_RE = re.compile(r"/((?:19|20)\d{2})[/-]?(0[1-9]|1[0-2])[/-]?(0[1-9]|[1
 
 def date_from_url(url: str | None) -> str | None:
     """The publication date many news urls carry (``/2012/12/06/``, ``/20121206-``)."""
-    if not url:
+    parts = _split_url(url) if url else None
+    if parts is None:
         return None
-    match = _URL_DATE_RE.search(urlsplit(url).path)
+    match = _URL_DATE_RE.search(parts.path)
     if not match:
         return None
     d = _safe_date(int(match[1]), int(match[2]), int(match[3]))
@@ -187,7 +216,8 @@ def date_from_url(url: str | None) -> str | None:
 
 
 _YEAR_RE = re.compile(r"\b(19[5-9]\d|20\d{2})\b")
-_WEEKDAY_RE = re.compile(r"\b(" + "|".join(WEEKDAYS) + r")\b", re.IGNORECASE)
+# ASCII-only case folding: under Unicode rules "ſunday" and "frİday" match too, and are no keys of WEEKDAYS.
+_WEEKDAY_RE = re.compile(r"\b(?a:(" + "|".join(WEEKDAYS) + r"))\b", re.IGNORECASE)
 
 
 def infer_year(month_day: str, lead: str, body: str, *, today: dt.date | None = None) -> str | None:

@@ -9,15 +9,19 @@ from __future__ import annotations
 
 import glob
 import gzip
+import io
 import logging
 import os
 import re
+import zlib
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import BinaryIO
 
-from rashomon.errors import BadInput, RashomonError
-from rashomon.ingest.decode import GZIP_MAGIC, decode_bytes, maybe_gunzip
-from rashomon.ingest.feeds import looks_like_feed, read_feed
+from rashomon.boundary import display_name, failure_of
+from rashomon.errors import BadInput
+from rashomon.ingest.decode import GZIP_MAGIC, decode_bytes, maybe_gunzip, utf16_without_bom
+from rashomon.ingest.feeds import looks_like_feed, read_feed, read_feed_stream
 from rashomon.ingest.fetch import Fetcher
 from rashomon.ingest.jsonl import read_jsonl
 from rashomon.ingest.warc import read_warc
@@ -117,20 +121,24 @@ def sniff_kind(text: str) -> str:
 def read_sources(
     sources: Iterable[str], settings: Settings, fetcher: Fetcher | None = None
 ) -> Iterator[RawDocument | Failure]:
-    """Yield a RawDocument for every article found in the sources, or a Failure with the reason."""
+    """Yield a RawDocument for every article found in the sources, or a Failure with the reason.
+
+    This is the read stage's failure boundary: whatever one input (or one record of a container) makes a
+    reader raise becomes a Failure naming it, and the iteration goes on with the next input.
+    """
     for item in expand_sources(sources):
         if isinstance(item, Failure):
-            yield item
+            yield item.replace(source=display_name(item.source))
             continue
+        label = display_name(item)
         try:
             if _URL_RE.match(item):
-                yield from _read_url(item, settings, fetcher)
+                reader = _read_url(item, settings, fetcher)
             else:
-                yield from _read_file(item, settings, fetcher)
-        except RashomonError as exc:
-            reason = exc.reason if isinstance(exc, BadInput) else str(exc)
-            where = getattr(exc, "source", item)
-            yield Failure(source=item if where == item else where, reason=reason)
+                reader = _read_file(item, label, settings, fetcher)
+            yield from reader
+        except Exception as exc:  # the read stage's boundary: one input fails alone
+            yield failure_of(exc, label, "read")
 
 
 def _read_url(url: str, settings: Settings, fetcher: Fetcher | None) -> Iterator[RawDocument | Failure]:
@@ -144,41 +152,73 @@ def _read_url(url: str, settings: Settings, fetcher: Fetcher | None) -> Iterator
         yield RawDocument(source=url, kind="html", content=text, url=fetched.url)
 
 
-def _read_file(path: str, settings: Settings, fetcher: Fetcher | None) -> Iterator[RawDocument | Failure]:
+def _read_file(path: str, label: str, settings: Settings, fetcher: Fetcher | None) -> Iterator[RawDocument | Failure]:
+    """One file, as a stream: containers (WARC, JSON Lines, large feeds) are read record by record and
+    ``max_input_bytes`` applies to each record; a single document (page, scrape) is refused above it."""
     try:
-        size = os.path.getsize(path)
-        kind = _kind_from_name(path)
-        if kind == "warc":
-            with open(path, "rb") as stream:
-                yield from read_warc(stream, path, settings)
-            return
-        if size > settings.max_input_bytes:
-            raise BadInput(path, f"file of {size:,} bytes exceeds the {settings.max_input_bytes:,}-byte limit")
-        with open(path, "rb") as handle:
-            data = handle.read()
+        handle = open(path, "rb")  # noqa: SIM115 - closed below, after the generator is exhausted
     except PermissionError as exc:
-        raise BadInput(path, "permission denied") from exc
+        raise BadInput(label, "permission denied") from exc
     except OSError as exc:
-        raise BadInput(path, f"unreadable ({exc.strerror or exc})") from exc
-    if data[:2] == GZIP_MAGIC:
-        data = maybe_gunzip(data, path, settings.max_input_bytes)
-        if data.startswith(b"WARC/"):
-            with gzip.open(path, "rb") as stream:
-                yield from read_warc(stream, path, settings)
-            return
-    elif data.startswith(b"WARC/"):
-        with open(path, "rb") as stream:
-            yield from read_warc(stream, path, settings)
+        raise BadInput(label, f"unreadable ({exc.strerror or exc})") from exc
+    with handle:
+        yield from _read_stream(handle, label, _kind_from_name(path), settings, fetcher)
+
+
+def _read_stream(
+    raw: io.BufferedReader, label: str, kind: str | None, settings: Settings, fetcher: Fetcher | None
+) -> Iterator[RawDocument | Failure]:
+    cap = settings.max_input_bytes
+    try:
+        gzipped = raw.peek(2)[:2] == GZIP_MAGIC
+        start = _gzip_head(raw.peek(1 << 16)) if gzipped else raw.peek(1 << 16)
+    except OSError as exc:
+        raise BadInput(label, f"unreadable ({exc.strerror or exc})") from exc
+    if kind == "warc" or start.lstrip(b"\r\n").startswith(b"WARC/") or start.startswith(b"filedesc://"):
+        yield from read_warc(raw, label, settings)
         return
-    text = decode_bytes(data, path)
-    sniffed = sniff_kind(text)
+    stream: BinaryIO = gzip.GzipFile(fileobj=raw, mode="rb") if gzipped else raw  # type: ignore[assignment]
+    sniffed = sniff_kind(_loose_text(start))
     if kind in (None, "text") or (kind == "markdown" and sniffed in ("html", "feed", "jsonl")):
         kind = sniffed if not (kind == "text" and sniffed == "markdown") else "markdown"
     if kind == "html" and sniffed == "feed":
         kind = "feed"
-    if kind == "feed":
-        yield from read_feed(text, path, settings, fetcher)
-    elif kind == "jsonl":
-        yield from read_jsonl(text, path, settings)
+    try:
+        if kind == "jsonl":
+            yield from read_jsonl(stream, label, settings)
+            return
+        if kind == "feed":
+            yield from read_feed_stream(stream, label, settings, fetcher)
+            return
+        data = stream.read(cap + 1)
+    except EOFError as exc:
+        raise BadInput(label, "truncated gzip stream (the file ends before the compressed data does)") from exc
+    except (OSError, zlib.error) as exc:
+        raise BadInput(label, f"corrupt gzip data ({exc})") from exc
+    if len(data) > cap:
+        if gzipped:
+            raise BadInput(label, f"larger than {cap:,} bytes once decompressed")
+        size = os.fstat(raw.fileno()).st_size
+        raise BadInput(label, f"file of {size:,} bytes exceeds the {cap:,}-byte limit")
+    text = decode_bytes(data, label)
+    if kind == "feed" or (kind not in ("jsonl",) and sniff_kind(text) == "feed" and kind == "html"):
+        yield from read_feed(text, label, settings, fetcher)
     else:
-        yield RawDocument(source=path, kind=kind, content=text)
+        yield RawDocument(source=label, kind=kind, content=text)
+
+
+def _gzip_head(compressed: bytes) -> bytes:
+    """The first decompressed bytes of a gzip stream, for recognising its format (nothing is consumed)."""
+    try:
+        return zlib.decompressobj(31).decompress(compressed, 1 << 16)
+    except zlib.error:
+        return b""
+
+
+def _loose_text(head: bytes) -> str:
+    """Enough of a file's start, as text, to recognise its format."""
+    for bom, codec in ((b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")):
+        if head.startswith(bom):
+            return head[2:].decode(codec, errors="ignore")
+    codec = utf16_without_bom(head)
+    return head.decode(codec or "utf-8", errors="ignore")

@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import json
 import logging
+import re
+import signal
 import sys
-from collections.abc import Iterator
+import threading
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from enum import StrEnum
 from typing import Annotated, Any
@@ -23,10 +26,10 @@ from rich.text import Text
 from rashomon import __version__
 from rashomon.errors import RashomonError
 from rashomon.ingest import Fetcher
-from rashomon.pipeline import IngestSummary, extract_articles, ingest, name_outlets
+from rashomon.pipeline import IngestSummary, extract_articles, failures_by_stage, ingest, name_outlets
 from rashomon.records import Article, Failure
 from rashomon.settings import Settings
-from rashomon.store import Store
+from rashomon.store import Store, describe_store_error
 
 app = typer.Typer(
     name="rashomon",
@@ -59,6 +62,12 @@ PrivateOption = Annotated[
     typer.Option("--allow-private-network", help="Let the fetcher reach loopback and private addresses."),
 ]
 StrictOption = Annotated[bool, typer.Option("--strict", help="Exit non-zero when any input fails.")]
+WorkersOption = Annotated[
+    int | None,
+    typer.Option(
+        "--workers", min=1, help="Processes that parse [env RASHOMON_WORKERS; default both cores from 200 articles]."
+    ),
+]
 ModelOption = Annotated[
     str | None,
     typer.Option(
@@ -82,13 +91,20 @@ def main(
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
     ] = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log details to stderr.")] = False,
+    debug: Annotated[
+        bool, typer.Option("--debug", help="Log everything, with the traceback of every failed article.")
+    ] = False,
 ) -> None:
     """Rashomon: who reported what, who said what, and how the accounts differ."""
     logging.basicConfig(
-        level=logging.INFO if verbose else logging.WARNING,
+        level=logging.DEBUG if debug else logging.INFO if verbose else logging.WARNING,
         stream=sys.stderr,
         format="%(levelname)s %(name)s: %(message)s",
+        force=True,
     )
+    if debug:  # the libraries' own debug chatter is not what --debug is for
+        for name in ("urllib3", "httpx", "httpcore", "filelock", "asyncio", "charset_normalizer"):
+            logging.getLogger(name).setLevel(logging.WARNING)
 
 
 def _settings(**overrides: Any) -> Settings:
@@ -100,28 +116,106 @@ def _settings(**overrides: Any) -> Settings:
 
 
 @contextmanager
-def _errors() -> Iterator[None]:
-    """Library errors become one line on stderr and exit code 1."""
+def _errors(db: str | None = None) -> Iterator[None]:
+    """Library and store errors become one line on stderr and exit code 1; Ctrl-C ends with 130, and
+    never a traceback (``--debug`` logs it)."""
+    import sqlalchemy as sa
+
     try:
         yield
     except RashomonError as exc:
-        err.print(f"[red]error:[/] {exc}")
+        _error_line(str(exc))
         raise typer.Exit(1) from exc
+    except sa.exc.DBAPIError as exc:
+        logging.getLogger(__name__).debug("store error", exc_info=True)
+        _error_line(describe_store_error(db or Settings().db, exc))
+        raise typer.Exit(1) from exc
+    except KeyboardInterrupt as exc:
+        err.print("[yellow]interrupted[/]")
+        raise typer.Exit(130) from exc
+
+
+def _error_line(message: str) -> None:
+    err.print(Text.assemble(("error:", "red"), " ", safe_text(message)), highlight=False)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def safe_text(text: str) -> str:
+    """Text that prints as valid UTF-8 whatever it holds (an undecodable byte of a file name is kept as a
+    lone surrogate by Python: it is written as ``\\udcff``)."""
+    return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def _json_text(payload: Any, indent: int = 2) -> str:
+    return safe_text(json.dumps(payload, ensure_ascii=False, indent=indent))
+
+
+def _write(text: str) -> None:
+    sys.stdout.buffer.write(text.encode("utf-8"))
+    sys.stdout.flush()
 
 
 def _print_json(payload: dict[str, Any]) -> None:
-    sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+    _write(_json_text(payload) + "\n")
+
+
+def _stream_json(key: str, items: Iterable[dict[str, Any]], extra: dict[str, Any] | None = None) -> int:
+    """Print ``{key: [items...], **extra}`` as it comes, item by item, byte for byte what ``_print_json``
+    would print for the whole list; returns how many items were printed."""
+    count = 0
+    for item in items:
+        body = "\n".join("    " + line for line in _json_text(item).split("\n"))
+        _write(("{\n" + f'  "{key}": [\n' if count == 0 else ",\n") + body)
+        count += 1
+    tail = ""
+    for name, value in (extra or {}).items():
+        tail += f",\n  {json.dumps(name)}: " + _json_text(value).replace("\n", "\n  ")
+    _write(("\n  ]" if count else "{\n" + f'  "{key}": []') + tail + "\n}\n")
+    return count
 
 
 def _report_failures(failures: list[Failure]) -> None:
     for failure in failures:
-        err.print(f"[yellow]failed:[/] {failure.source}: {failure.reason}", highlight=False, markup=True)
+        where = "failed" if failure.stage == "read" else f"failed ({failure.stage})"
+        err.print(
+            Text.assemble((f"{where}:", "yellow"), " ", safe_text(failure.source), ": ", safe_text(failure.reason)),
+            highlight=False,
+        )
+
+
+def _failed(failures: list[Failure]) -> str:
+    """"3 failed (extract 2, analyse 1)"."""
+    if not failures:
+        return "0 failed"
+    stages = ", ".join(f"{stage} {n}" for stage, n in failures_by_stage(failures).items())
+    return f"{len(failures)} failed ({stages})"
 
 
 def _exit_code(succeeded: int, failed: int, strict: bool) -> int:
     if failed and (strict or succeeded == 0):
         return 1
     return 0
+
+
+OUTLET_WINDOW = 200  # articles whose outlets are named together when a long stream is printed as it comes
+
+
+def _named_in_windows(items: Iterable[Article | Failure], failures: list[Failure]) -> Iterator[Article]:
+    """Articles with their outlets named from the pages around them (``name_outlets``), a window at a
+    time so that memory stays flat on a crawl; failures are collected on the way."""
+    names: dict[str, str] = {}
+    window: list[Article] = []
+    for item in items:
+        if isinstance(item, Failure):
+            failures.append(item)
+            continue
+        window.append(item)
+        if len(window) >= OUTLET_WINDOW:
+            yield from name_outlets(window, names)
+            window = []
+    yield from name_outlets(window, names)
 
 
 @app.command()
@@ -134,19 +228,18 @@ def extract(
 ) -> None:
     """Extract articles (text and metadata) from SOURCES without storing them."""
     settings = _settings(allow_private_network=allow_private_network or None)
-    articles: list[Article] = []
     failures: list[Failure] = []
     with _errors(), _fetcher(settings, no_fetch) as fetcher:
-        for item in extract_articles(sources, settings, fetcher):
-            (failures if isinstance(item, Failure) else articles).append(item)  # type: ignore[arg-type]
-    articles = name_outlets(articles)
+        articles = _named_in_windows(extract_articles(sources, settings, fetcher), failures)
+        if fmt == Format.json:
+            count = _stream_json("articles", (a.summary() for a in articles))
+        else:
+            listed = list(articles)
+            _article_table(listed, with_source=True)
+            count = len(listed)
     _report_failures(failures)
-    if fmt == Format.json:
-        _print_json({"articles": [a.summary() for a in articles]})
-    else:
-        _article_table(articles, with_source=True)
-    err.print(f"{len(articles)} extracted, {len(failures)} failed")
-    raise typer.Exit(_exit_code(len(articles), len(failures), strict))
+    err.print(f"{count} extracted, {_failed(failures)}")
+    raise typer.Exit(_exit_code(count, len(failures), strict))
 
 
 @contextmanager
@@ -158,6 +251,33 @@ def _fetcher(settings: Settings, disabled: bool) -> Iterator[Fetcher | None]:
         yield fetcher
 
 
+class _StopRequest:
+    """Ctrl-C during a long write: the first press asks the run to stop after the current batch (it is
+    stored, nothing is half-written); a second press stops at once."""
+
+    def __init__(self) -> None:
+        self.requested = False
+        self._previous: Any = None
+
+    def __call__(self) -> bool:
+        return self.requested
+
+    def _handle(self, _signum: int, _frame: Any) -> None:
+        if self.requested:
+            raise KeyboardInterrupt
+        self.requested = True
+        err.print("[yellow]stopping after the current batch (Ctrl-C again to stop at once)...[/]")
+
+    def __enter__(self) -> _StopRequest:
+        if threading.current_thread() is threading.main_thread():
+            self._previous = signal.signal(signal.SIGINT, self._handle)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._previous is not None:
+            signal.signal(signal.SIGINT, self._previous)
+
+
 @app.command("ingest")
 def ingest_command(
     sources: SourcesArg,
@@ -167,6 +287,7 @@ def ingest_command(
     strict: StrictOption = False,
     no_analyse: Annotated[bool, typer.Option("--no-analyse", help="Store only; analyse later.")] = False,
     model: ModelOption = None,
+    workers: WorkersOption = None,
     fmt: Annotated[Format, typer.Option("--format", "-f", help="Summary format.")] = Format.table,
 ) -> None:
     """Ingest SOURCES into the store: extract, deduplicate, store, analyse (idempotent and resumable)."""
@@ -174,10 +295,12 @@ def ingest_command(
         db=db,
         allow_private_network=allow_private_network or None,
         model=model,
+        workers=workers,
         analyse_on_ingest=False if no_analyse else None,
     )
     with (
-        _errors(),
+        _errors(settings.db),
+        _StopRequest() as stop,
         Store.open(settings) as store,
         _fetcher(settings, no_fetch) as fetcher,
         Progress(
@@ -194,13 +317,26 @@ def ingest_command(
         task = bar.add_task("ingest", total=None, last="")
 
         def tick(source: str, status: str) -> None:
-            bar.update(task, advance=1, last=f"{status}: {source[-60:]}")
+            bar.update(task, advance=1, last=f"{status}: {safe_text(source[-60:])}")
 
-        summary = ingest(sources, settings, store, fetcher, progress=tick)
+        try:
+            summary = ingest(sources, settings, store, fetcher, progress=tick, stop=stop)
+        except KeyboardInterrupt as exc:
+            err.print(
+                "[yellow]stopped at once:[/] the batch being read was not stored; batches before it were. "
+                "Run the same command again to resume."
+            )
+            raise typer.Exit(130) from exc
     _report_failures(summary.failures)
     if fmt == Format.json:
         _print_json({"ingest": summary.to_dict()})
     _print_summary(summary)
+    if summary.interrupted:
+        err.print(
+            "[yellow]interrupted:[/] what was read so far is stored. "
+            "Run the same command again to resume (stored inputs are skipped, analysis and events catch up)."
+        )
+        raise typer.Exit(130)
     raise typer.Exit(_exit_code(summary.succeeded, len(summary.failures), strict))
 
 
@@ -214,7 +350,7 @@ def _print_summary(summary: IngestSummary) -> None:
     ]
     if summary.skipped:
         parts.append(f"{summary.skipped} already ingested")
-    parts.append(f"[{'red' if summary.failures else 'dim'}]{len(summary.failures)} failed[/]")
+    parts.append(f"[{'red' if summary.failures else 'dim'}]{_failed(summary.failures)}[/]")
     err.print(", ".join(parts))
 
 
@@ -232,6 +368,7 @@ def analyse(
     ] = False,
     db: DbOption = None,
     model: ModelOption = None,
+    workers: WorkersOption = None,
     fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
     allow_private_network: PrivateOption = False,
     no_fetch: Annotated[bool, typer.Option("--no-fetch", help="Never fetch urls or linked pages.")] = False,
@@ -240,11 +377,23 @@ def analyse(
     """Entities, quotes with speakers, claims and dates of SOURCES (or of stored articles)."""
     from rashomon.pipeline import analyse_extracted, analyse_stored
 
-    settings = _settings(db=db, model=model, allow_private_network=allow_private_network or None)
+    settings = _settings(db=db, model=model, workers=workers, allow_private_network=allow_private_network or None)
     failures: list[Failure] = []
-    with _errors():
+
+    def show(results: Iterable[Any]) -> int:
+        if fmt == Format.json:
+            return _stream_json("articles", (analysed_record(r.article, r.analysis) for r in results))
+        from rashomon.present.views import print_analysis
+
+        count = 0
+        for r in results:
+            print_analysis(out, r.article, r.analysis)
+            count += 1
+        return count
+
+    with _errors(settings.db):
         if stored:
-            with Store.open(settings) as store:
+            with _StopRequest() as stop, Store.open(settings) as store:
                 ids = None
                 if sources:
                     ids = []
@@ -254,26 +403,17 @@ def analyse(
                             failures.append(Failure(source=ref, reason="no stored article matches"))
                         else:
                             ids.append(found.id)
-                results = list(analyse_stored(store, settings, ids, redo=redo))
+                count = show(analyse_stored(store, settings, ids, redo=redo, on_failure=failures.append, stop=stop))
         else:
             if not sources:
                 err.print("[red]error:[/] give SOURCES to analyse, or --stored")
                 raise typer.Exit(2)
-            articles: list[Article] = []
             with _fetcher(settings, no_fetch) as fetcher:
-                for item in extract_articles(sources, settings, fetcher):
-                    (failures if isinstance(item, Failure) else articles).append(item)  # type: ignore[arg-type]
-            results = list(analyse_extracted(articles, settings))
+                articles = list(_named_in_windows(extract_articles(sources, settings, fetcher), failures))
+                count = show(analyse_extracted(articles, settings, failures.append))
     _report_failures(failures)
-    if fmt == Format.json:
-        _print_json({"articles": [analysed_record(r.article, r.analysis) for r in results]})
-    else:
-        from rashomon.present.views import print_analysis
-
-        for r in results:
-            print_analysis(out, r.article, r.analysis)
-    err.print(f"{len(results)} analysed, {len(failures)} failed")
-    raise typer.Exit(_exit_code(len(results), len(failures), strict))
+    err.print(f"{count} analysed, {_failed(failures)}")
+    raise typer.Exit(_exit_code(count, len(failures), strict))
 
 
 def analysed_record(article: Article, analysis: Any) -> dict[str, Any]:
@@ -303,6 +443,7 @@ def compare(
     output: Annotated[str | None, typer.Option("--output", "-o", help="Write the report to this file.")] = None,
     db: DbOption = None,
     model: ModelOption = None,
+    workers: WorkersOption = None,
     allow_private_network: PrivateOption = False,
     no_fetch: Annotated[bool, typer.Option("--no-fetch", help="Never fetch urls or linked pages.")] = False,
     strict: StrictOption = False,
@@ -312,11 +453,11 @@ def compare(
     from rashomon.pipeline import compare_sources, compare_stored
     from rashomon.present.reports import render
 
-    settings = _settings(db=db, model=model, allow_private_network=allow_private_network or None)
+    settings = _settings(db=db, model=model, workers=workers, allow_private_network=allow_private_network or None)
     failures: list[Failure] = []
-    with _errors():
+    with _errors(settings.db):
         if event is not None:
-            with Store.open(settings) as store:
+            with Store.open(settings, mode="auto") as store:
                 found = compare_stored(store, settings, event)
             if found is None:
                 err.print(f"[red]error:[/] no event {event}")
@@ -335,11 +476,11 @@ def compare(
     if output:
         from pathlib import Path
 
-        Path(output).write_text(report, encoding="utf-8")
-        err.print(f"report written to {output}")
+        Path(output).write_text(safe_text(report), encoding="utf-8")
+        err.print(Text(f"report written to {safe_text(output)}"))
     else:
-        sys.stdout.write(report if report.endswith("\n") else report + "\n")
-    err.print(f"{len(compared)} of {n_events} events compared (two or more outlets), {len(failures)} failed")
+        _write(safe_text(report if report.endswith("\n") else report + "\n"))
+    err.print(f"{len(compared)} of {n_events} events compared (two or more outlets), {_failed(failures)}")
     raise typer.Exit(_exit_code(len(compared) or n_events, len(failures), strict))
 
 
@@ -348,6 +489,7 @@ def cluster(
     sources: SourcesArg,
     fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
     model: ModelOption = None,
+    workers: WorkersOption = None,
     allow_private_network: PrivateOption = False,
     no_fetch: Annotated[bool, typer.Option("--no-fetch", help="Never fetch urls or linked pages.")] = False,
     strict: StrictOption = False,
@@ -355,7 +497,7 @@ def cluster(
     """Group SOURCES into events (same real-world event, not same topic), without a store."""
     from rashomon.pipeline import cluster_sources
 
-    settings = _settings(model=model, allow_private_network=allow_private_network or None)
+    settings = _settings(model=model, workers=workers, allow_private_network=allow_private_network or None)
     with _errors(), _fetcher(settings, no_fetch) as fetcher:
         events, analysed, failures = cluster_sources(sources, settings, fetcher)
     _report_failures(failures)
@@ -363,7 +505,7 @@ def cluster(
         _print_json({"events": [e.summary() for e in events]})
     else:
         _event_table(events)
-    err.print(f"{len(analysed)} articles in {len(events)} events, {len(failures)} failed")
+    err.print(f"{len(analysed)} articles in {len(events)} events, {_failed(failures)}")
     raise typer.Exit(_exit_code(len(analysed), len(failures), strict))
 
 
@@ -394,7 +536,7 @@ def events_command(
 ) -> None:
     """List the store's events, most recent first: dates, outlets, size."""
     settings = _settings(db=db)
-    with _errors(), Store.open(settings) as store:
+    with _errors(settings.db), Store.open(settings, mode="read") as store:
         rows = store.list_events(limit=limit, min_size=min_size)
     if fmt == Format.json:
         _print_json(
@@ -430,7 +572,7 @@ def event_command(
     from rashomon.pipeline import stored_event
 
     settings = _settings(db=db)
-    with _errors(), Store.open(settings) as store:
+    with _errors(settings.db), Store.open(settings, mode="read") as store:
         event = stored_event(store, event_id)
     if event is None:
         err.print(f"[red]error:[/] no event {event_id}")
@@ -453,7 +595,7 @@ def list_command(
 ) -> None:
     """List stored articles, newest first."""
     settings = _settings(db=db)
-    with _errors(), Store.open(settings) as store:
+    with _errors(settings.db), Store.open(settings, mode="read") as store:
         articles = list(store.iter_articles(outlet=outlet, limit=limit, offset=offset))
         total = store.count_articles()
     if fmt == Format.json:
@@ -491,7 +633,7 @@ def _article_table(articles: list[Article], *, with_source: bool) -> None:
         ]
         if not with_source:
             row.append(", ".join(dict.fromkeys(c.outlet or c.source for c in a.carriers)))
-        table.add_row(*row)
+        table.add_row(*(Text(cell) for cell in row))  # article text is hostile: never Rich markup
     out.print(table)
 
 
@@ -503,7 +645,7 @@ def show(
 ) -> None:
     """Show one stored article: metadata, carriers, text, entities and quotes with speakers."""
     settings = _settings(db=db)
-    with _errors(), Store.open(settings) as store:
+    with _errors(settings.db), Store.open(settings, mode="read") as store:
         found = store.get_article(article)
         analysis = store.get_analysis(found.id) if found else None
     if found is None:

@@ -10,10 +10,12 @@ import datetime as dt
 import hashlib
 import json
 import logging
+import os
 from collections.abc import Iterable, Iterator
 from importlib import resources
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import sqlalchemy as sa
 from alembic import command
@@ -43,10 +45,67 @@ def database_url(db: str) -> str:
     return f"sqlite:///{Path(db).expanduser()}"
 
 
-def create_db_engine(db: str) -> Engine:
+SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+def sqlite_path(db: str) -> Path | None:
+    """The file of an SQLite store (None for other databases and in-memory SQLite)."""
+    url = database_url(db)
+    if not url.startswith("sqlite"):
+        return None
+    path = url.split("///", 1)[1] if "///" in url else ""
+    path = path.split("?", 1)[0].removeprefix("file:")
+    return Path(path) if path and path != ":memory:" else None
+
+
+def _writable(path: Path) -> bool:
+    """Whether SQLite can write this store: the file (opened for update, which also catches immutable
+    files and read-only mounts, as root too) and its folder (for the journal files)."""
+    try:
+        if path.exists():
+            with open(path, "r+b"):
+                pass
+        return os.access(path.parent if str(path.parent) else Path("."), os.W_OK)
+    except OSError:
+        return False
+
+
+def check_sqlite_file(path: Path, *, must_exist: bool) -> None:
+    """One line that names the file and what is wrong, before SQLite gets a chance to say less.
+
+    Raises:
+        StoreError: missing (when it must exist), not a regular file, unreadable, or not an SQLite database.
+    """
+    if not path.exists():
+        if must_exist:
+            raise StoreError(
+                f"no store at {path}: nothing has been ingested there (run `rashomon ingest SOURCE --db {path}`, "
+                "or pass --db with the path of an existing store)"
+            )
+        return
+    if not path.is_file():
+        raise StoreError(f"the store {path} is not a regular file")
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(100)
+    except OSError as exc:
+        raise StoreError(f"cannot read the store {path}: {exc.strerror or exc}") from exc
+    if head and not head.startswith(SQLITE_MAGIC):
+        raise StoreError(f"the store {path} is not an SQLite database (a damaged file, or another kind of file)")
+    if must_exist and not head:
+        raise StoreError(f"the store {path} is empty: nothing has been ingested there")
+    if head and len(head) < 100:
+        raise StoreError(f"the store {path} is truncated ({len(head)} bytes): it is damaged")
+
+
+def create_db_engine(db: str, *, read_only: bool = False, immutable: bool = False) -> Engine:
     url = database_url(db)
     try:
         if url.startswith("sqlite"):
+            path = sqlite_path(db)
+            if read_only and path is not None:
+                flags = "immutable=1" if immutable else "mode=ro"
+                url = f"sqlite:///file:{quote(str(path))}?{flags}&uri=true"
             engine = sa.create_engine(url, connect_args={"timeout": 30})
 
             @sa.event.listens_for(engine, "connect")
@@ -57,8 +116,9 @@ def create_db_engine(db: str) -> Engine:
                 dbapi_conn.isolation_level = None
                 cursor = dbapi_conn.cursor()
                 cursor.execute("PRAGMA foreign_keys=ON")
-                cursor.execute("PRAGMA journal_mode=WAL")
-                cursor.execute("PRAGMA synchronous=NORMAL")
+                if not read_only:
+                    cursor.execute("PRAGMA journal_mode=WAL")
+                    cursor.execute("PRAGMA synchronous=NORMAL")
                 cursor.close()
 
             @sa.event.listens_for(engine, "begin")
@@ -71,6 +131,25 @@ def create_db_engine(db: str) -> Engine:
         raise StoreError(f"cannot open database {db!r}: {exc}") from exc
 
 
+def describe_store_error(db: str, exc: BaseException) -> str:
+    """One line for a database error: the store, and what is wrong in words a user can act on."""
+    detail = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    path = sqlite_path(db)
+    if path is None:
+        where = sa.engine.make_url(database_url(db)).render_as_string(hide_password=True)
+        return f"cannot use the store at {where}: {detail}. Check --db / RASHOMON_DB and that the server is running."
+    low = detail.lower()
+    if "not a database" in low or "malformed" in low or "disk image" in low:
+        return f"the store {path} is damaged ({detail}); restore it from a copy or start a new one with --db"
+    if "readonly" in low or "read-only" in low:
+        return f"the store {path} is read-only ({detail}): this command writes to it; check its permissions"
+    if "locked" in low or "busy" in low:
+        return f"the store {path} is locked by another process ({detail}); try again when it has finished"
+    if "unable to open" in low:
+        return f"cannot open the store {path} ({detail}): check that its folder exists and can be read"
+    return f"the store {path} failed: {detail}"
+
+
 def _alembic_config(connection: Connection) -> Config:
     config = Config()
     config.set_main_option("script_location", str(resources.files("rashomon.store") / "migrations"))
@@ -78,21 +157,27 @@ def _alembic_config(connection: Connection) -> Config:
     return config
 
 
-def migrate(engine: Engine) -> None:
-    """Bring the schema to the newest migration (creating it on an empty database)."""
+def migrate(engine: Engine, *, read_only: bool = False, db: str | None = None) -> None:
+    """Bring the schema to the newest migration (creating it on an empty database). A read-only store is
+    checked instead: it must already be at the newest migration."""
     try:
         with engine.begin() as connection:
             config = _alembic_config(connection)
             head = ScriptDirectory.from_config(config).get_current_head()
             current = MigrationContext.configure(connection).get_current_revision()
-            if current != head:
-                logger.info("migrating store from %s to %s", current, head)
-                command.upgrade(config, "head")
-    except sa.exc.OperationalError as exc:
-        raise StoreError(
-            f"cannot open or migrate the store at {engine.url.render_as_string(hide_password=True)}: "
-            f"{exc.orig}. Check --db / RASHOMON_DB and that the server is running."
-        ) from exc
+            if current == head:
+                return
+            if read_only:
+                if current is None:
+                    raise StoreError(f"{db or 'the store'} holds no Rashomon store (no tables)")
+                raise StoreError(
+                    f"the store {db or ''} was written by an older Rashomon (schema {current}, this version reads "
+                    f"{head}): run any writing command once (e.g. `rashomon analyse --stored`) to upgrade it"
+                )
+            logger.info("migrating store from %s to %s", current, head)
+            command.upgrade(config, "head")
+    except sa.exc.DBAPIError as exc:
+        raise StoreError(describe_store_error(db or str(engine.url), exc)) from exc
 
 
 def input_key(source: str, content: str) -> str:
@@ -111,15 +196,52 @@ def _now() -> dt.datetime:
 class Store(EventStoreMixin):
     """The article store. Open with ``Store.open(settings)``; every write is one transaction per batch."""
 
-    def __init__(self, engine: Engine, settings: Settings) -> None:
+    def __init__(self, engine: Engine, settings: Settings, *, read_only: bool = False) -> None:
         self.engine = engine
         self.settings = settings
+        self.read_only = read_only
 
     @classmethod
-    def open(cls, settings: Settings) -> Store:
-        engine = create_db_engine(settings.db)
-        migrate(engine)
-        return cls(engine, settings)
+    def open(cls, settings: Settings, *, mode: str = "write") -> Store:
+        """Open (and migrate) the store.
+
+        ``mode`` is "write" (created when missing), "read" (it must exist; nothing is written, so a
+        read-only file, folder or mount works), or "auto" (written when it can be, else read).
+
+        Raises:
+            StoreError: one line naming the store and what is wrong (missing, damaged, read-only...).
+        """
+        path = sqlite_path(settings.db)
+        if path is None:
+            engine = create_db_engine(settings.db)
+            migrate(engine, db=settings.db)
+            return cls(engine, settings)
+        check_sqlite_file(path, must_exist=mode == "read")
+        if mode == "auto":
+            mode = "write" if _writable(path) else "read"
+        if mode == "write":
+            if path.exists() and not _writable(path):
+                raise StoreError(
+                    f"the store {path} is read-only (the file or its folder cannot be written): this command "
+                    "writes to it; check its permissions, or copy it somewhere writable"
+                )
+            if not path.parent.exists():
+                raise StoreError(f"cannot create the store {path}: the folder {path.parent} does not exist")
+            engine = create_db_engine(settings.db)
+            migrate(engine, db=str(path))
+            return cls(engine, settings)
+        engine = create_db_engine(settings.db, read_only=True)
+        try:
+            migrate(engine, read_only=True, db=str(path))
+        except StoreError as exc:
+            if "unable to open" not in str(exc):
+                raise
+            # A store in WAL mode needs its -shm file, which a read-only folder cannot hold: read it as
+            # immutable instead (nothing else can be writing it there either).
+            engine.dispose()
+            engine = create_db_engine(settings.db, read_only=True, immutable=True)
+            migrate(engine, read_only=True, db=str(path))
+        return cls(engine, settings, read_only=True)
 
     def close(self) -> None:
         self.engine.dispose()

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
 
-from rashomon.store.schema import counters, event_articles, event_merges, events, feature_df
+from rashomon.store.schema import analyses, counters, event_articles, event_merges, events, feature_df
 
 
 @dataclass
@@ -82,6 +82,16 @@ class EventStoreMixin:
                     ).scalars()
                 )
         return found
+
+    def unclustered_analysed_ids(self) -> list[str]:
+        """Articles that have an analysis but belong to no event, by id."""
+        query = (
+            sa.select(analyses.c.article_id)
+            .where(~analyses.c.article_id.in_(sa.select(event_articles.c.article_id)))
+            .order_by(analyses.c.article_id)
+        )
+        with self.engine.connect() as conn:
+            return list(conn.execute(query).scalars())
 
     def feature_frequencies(self, wanted: dict[str, set[str]]) -> tuple[dict[str, Counter[str]], int]:
         """Document frequencies of the given feature keys, and the number of documents counted."""
