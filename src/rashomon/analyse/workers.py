@@ -89,9 +89,13 @@ class _Worker:
         self.deadline = 0.0
 
     def stop(self) -> None:
+        """End the worker: an idle one is asked to exit, a busy or starting one (whose work is abandoned)
+        is killed at once."""
+        if not (self.ready and self.task is None):
+            self.kill()
+            return
         try:
-            if self.process.is_alive() and self.ready and self.task is None:
-                self.conn.send_bytes(b"")
+            self.conn.send_bytes(b"")
         except OSError:
             pass
         self.process.join(timeout=2)
@@ -108,9 +112,12 @@ class _Worker:
 
 
 def analyse_in_pool(
-    articles: Iterable[Article], settings: Settings, processes: int
+    articles: Iterable[Article], settings: Settings, processes: int, *, grace: float = _GRACE
 ) -> Iterator[AnalysedArticle | Failure]:
-    """Analyse articles on ``processes`` worker processes; results (or failures) in input order."""
+    """Analyse articles on ``processes`` worker processes; results (or failures) in input order.
+
+    ``grace`` is added to each task's deadline (the articles' time budgets) before its worker is killed.
+    """
     context = multiprocessing.get_context("spawn")
     settings_json = settings.model_dump_json()
     budget = settings.article_time_budget if settings.article_time_budget > 0 else 3600.0
@@ -171,7 +178,7 @@ def analyse_in_pool(
                         restart(worker)
                         continue
                     worker.task, worker.task_id = task, task_ids
-                    worker.deadline = now + budget * len(task) + _GRACE
+                    worker.deadline = now + budget * len(task) + grace
             while next_out in done:
                 result = done.pop(next_out)
                 by_seq.pop(next_out, None)

@@ -232,16 +232,14 @@ def _frames(reader: _Reader, cap: int) -> Iterator[tuple[int, bytes | None, str 
             yield number, None, f"truncated WARC record (Content-Length {length:,}, {len(body):,} bytes left)"
             return
         following = reader.peek(16).lstrip(b"\r\n")
-        if following and not following.startswith(b"WARC/"):
-            # The next record does not start where this one should end: the length is wrong. The record
-            # is broken; the earliest record start inside it (or after it) is where reading goes on.
-            inner = _RECORD_START.search(body)
-            if inner:
-                reader.unread(body[inner.start(1) :])
-            else:
-                reader.seek_record_start()
-            yield number, None, "WARC record whose Content-Length does not match its content"
+        inner = _RECORD_START.search(body) if following and not following.startswith(b"WARC/") else None
+        if inner:
+            # The next record does not start where this one should end, and one starts inside it: the
+            # length is too large. This record is broken; reading goes on at the record inside it.
+            reader.unread(body[inner.start(1) :])
+            yield number, None, "WARC record whose Content-Length runs into the next record"
             continue
+        # Anything else between this record and the next is reported when the next frame starts there.
         yield number, bytes(header) + body + b"\r\n\r\n", None
 
 
@@ -286,7 +284,9 @@ def read_warc(stream: BinaryIO, source: str, settings: Settings) -> Iterator[Raw
     """
     buffered = stream if hasattr(stream, "peek") else io.BufferedReader(stream)  # type: ignore[arg-type]
     gzipped = buffered.peek(2)[:2] == _GZIP_MEMBER[:2]  # type: ignore[attr-defined]
-    reader = _Reader(GzipMembers(buffered) if gzipped else buffered)  # type: ignore[arg-type]
+    members = GzipMembers(buffered) if gzipped else None  # type: ignore[arg-type]
+    reader = _Reader(members or buffered)  # type: ignore[arg-type]
+    corrupt = 0
     if reader.peek(11) == b"filedesc://":
         buffered.seek(0)
         yield from _read_arc(buffered, source, settings)
@@ -295,6 +295,13 @@ def read_warc(stream: BinaryIO, source: str, settings: Settings) -> Iterator[Raw
     pages = broken = 0
     for number, record, problem in _frames(reader, cap):
         where = f"{source}#record{number}"
+        if members is not None and members.corrupt_members > corrupt:  # noticed while reading ahead
+            broken += members.corrupt_members - corrupt
+            corrupt = members.corrupt_members
+            yield Failure(
+                source=f"{source}#record{number - 1 if number > 1 else 1}",
+                reason="corrupt gzip data after this record: the compressed record(s) that follow it were skipped",
+            )
         if record is None:
             broken += 1
             yield Failure(source=where, reason=problem or "unreadable WARC record", stage="read")

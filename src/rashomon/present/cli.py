@@ -102,6 +102,9 @@ def main(
         format="%(levelname)s %(name)s: %(message)s",
         force=True,
     )
+    if not (debug or verbose):  # extraction libraries warn about every odd page; our failures say it once
+        for name in ("trafilatura", "htmldate", "courlan", "readability", "justext"):
+            logging.getLogger(name).setLevel(logging.ERROR)
     if debug:  # the libraries' own debug chatter is not what --debug is for
         for name in ("urllib3", "httpx", "httpcore", "filelock", "asyncio", "charset_normalizer"):
             logging.getLogger(name).setLevel(logging.WARNING)
