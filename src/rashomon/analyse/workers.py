@@ -20,6 +20,7 @@ model once per worker (about a second).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import multiprocessing
@@ -94,10 +95,8 @@ class _Worker:
         if not (self.ready and self.task is None):
             self.kill()
             return
-        try:
+        with contextlib.suppress(OSError):
             self.conn.send_bytes(b"")
-        except OSError:
-            pass
         self.process.join(timeout=2)
         if self.process.is_alive():
             self.process.kill()
