@@ -64,6 +64,26 @@ def _load(hint: Any, value: Any) -> Any:
     return value
 
 
+def published_instant(published: str | None) -> str | None:
+    """The moment a publication time stands for, in UTC, as sortable text (``2020-05-02T01:54:00Z``).
+
+    Articles keep their time as the page states it (``2020-05-01T21:54:00-04:00``: the local day is the
+    day the outlet printed); ordering and time distances use this instant. A date without a time counts
+    from its midnight, a time without an offset as UTC.
+    """
+    import datetime as dt
+
+    if not published or published.startswith("--"):
+        return None
+    try:
+        moment = dt.datetime.fromisoformat(published)
+    except ValueError:
+        return None
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(dt.UTC).replace(tzinfo=None)
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 # --------------------------------------------------------------------------------------------- ingest
 
 

@@ -149,6 +149,12 @@ def test_metadata_agency_name_normalises_known_marks() -> None:
         ("12/06/2012", "2012-12-06"),
         ("31/12/2012", "2012-12-31"),
         ("Thu, 06 Dec 2012 10:00:00 GMT", "2012-12-06T10:00:00+00:00"),
+        # The time as the page states it, with its offset: the local day is kept (issue 8).
+        ("Fri, 01 May 2020 21:54:00 -0400", "2020-05-01T21:54:00-04:00"),
+        ("Fri, 01 May 2020 21:54:00 EDT", "2020-05-01T21:54:00-04:00"),
+        ("2020-05-01 21:54 -04:00", "2020-05-01T21:54:00-04:00"),
+        ("2020-05-01T21:54:00.000-04:00", "2020-05-01T21:54:00-04:00"),
+        ("2020-05-01 21:54 UTC", "2020-05-01T21:54:00+00:00"),
         ("December 6", "--12-06"),
         ("2012-02-30", None),
         ("the day after tomorrow", None),
@@ -158,6 +164,24 @@ def test_metadata_agency_name_normalises_known_marks() -> None:
 )
 def test_metadata_parse_date_formats(text: str | None, expected: str | None) -> None:
     assert parse_date(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("published", "instant"),
+    [
+        ("2020-05-01T21:54:00-04:00", "2020-05-02T01:54:00Z"),
+        ("2020-05-02T08:00:00+09:00", "2020-05-01T23:00:00Z"),
+        ("2020-05-01", "2020-05-01T00:00:00Z"),
+        ("2020-05-01T21:54:00", "2020-05-01T21:54:00Z"),
+        ("--05-01", None),
+        ("not a date", None),
+        (None, None),
+    ],
+)
+def test_metadata_published_instant_orders_on_utc(published: str | None, instant: str | None) -> None:
+    from rashomon.records import published_instant
+
+    assert published_instant(published) == instant
 
 
 @pytest.mark.parametrize(

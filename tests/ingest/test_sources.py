@@ -435,3 +435,86 @@ def test_sources_failures_named_and_batch_goes_on(tmp_path: Path, settings: Sett
     assert "empty" in reasons[str(empty)]
     assert "truncated" in reasons[str(truncated)]
     assert "disabled" in reasons["https://gazette.example/x"]
+
+
+# ------------------------------------------------------------------------------------- issue 8: streams
+
+
+def test_issue8_feed_date_keeps_its_local_day(tmp_path: Path, settings: Settings) -> None:
+    path = tmp_path / "evening.xml"
+    feed = RSS.format(content=_fragment(PARAGRAPHS), summary_link="https://www.keld-gazette.example/lib/")
+    path.write_text(feed.replace("Wed, 13 Sep 2023 08:00:00 +0000", "Wed, 13 Sep 2023 21:54:00 -0400"), "utf-8")
+    docs, _ = _read([path], Settings(fetch_linked_pages=False))
+    article = extract_document(docs[0], settings)
+    assert article.published == "2023-09-13T21:54:00-04:00"  # not 2023-09-14 in UTC
+
+
+def test_issue8_jsonl_container_streams_past_the_record_cap(tmp_path: Path) -> None:
+    """The cap applies to a record, never to the file: a JSON Lines file many times the cap is read whole,
+    and only the one record above the cap fails."""
+    page = html_page("Ferry sails twice as often")
+    path = tmp_path / "crawl.jsonl.gz"
+    records = [json.dumps({"url": f"https://crawl.example/{n}", "html": page}) for n in range(40)]
+    records.insert(7, json.dumps({"url": "https://crawl.example/huge", "html": "<p>x</p>" * 2000}))
+    with gzip.open(path, "wt", encoding="utf-8") as handle:
+        handle.write("\n".join(records) + "\n")
+    settings = Settings(max_input_bytes=len(records[0]) + 100)
+    docs, failures = _read([path], settings)
+    assert len(docs) == 40
+    assert [f.source for f in failures] == [f"{path}:8"]
+    assert "longer than" in failures[0].reason
+
+
+def test_issue8_large_feed_read_entry_by_entry(tmp_path: Path) -> None:
+    item = (
+        "<item><title>Story {n}</title><link>https://www.keld-gazette.example/{n}/</link>"
+        "<pubDate>Wed, 13 Sep 2023 08:00:00 +0000</pubDate><description><![CDATA[{body}]]></description></item>"
+    )
+    body = _fragment(PARAGRAPHS)
+    items = "".join(item.format(n=n, body=body) for n in range(30))
+    path = tmp_path / "big.rss"
+    path.write_text(
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>Keld Valley Gazette</title>'
+        f"<link>https://www.keld-gazette.example/</link>{items}</channel></rss>",
+        encoding="utf-8",
+    )
+    settings = Settings(max_input_bytes=5000, fetch_linked_pages=False)  # the file is ~60 KB
+    docs, failures = _read([path], settings)
+    assert failures == []
+    assert [d.source for d in docs] == [f"https://www.keld-gazette.example/{n}/" for n in range(30)]
+    assert docs[0].hints["outlet"] == "Keld Valley Gazette"
+
+
+def test_issue8_utf16_without_bom_is_text(tmp_path: Path, settings: Settings) -> None:
+    path = tmp_path / "story.txt"
+    path.write_bytes(BODY.encode("utf-16-le"))
+    docs, failures = _read([path], settings)
+    assert failures == [] and docs[0].content == BODY
+
+
+def test_issue8_warc_broken_records_fail_alone(tmp_path: Path, settings: Settings) -> None:
+    def record(url: str, length: int | None = None) -> bytes:
+        http = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n" + html_page(url).encode()
+        size = len(http) if length is None else length
+        return b"WARC/1.0\r\nWARC-Type: response\r\nWARC-Target-URI: %s\r\nContent-Length: %d\r\n\r\n%s\r\n\r\n" % (
+            url.encode(),
+            size,
+            http,
+        )
+
+    path = tmp_path / "crawl.warc"
+    # A Content-Length too large swallows the next record in warcio; here the next one is read on its own.
+    path.write_bytes(
+        record("https://a.example/1") + record("https://a.example/2", 50_000) + record("https://a.example/3")
+    )
+    docs, failures = _read([path], settings)
+    assert [d.source for d in docs] == ["https://a.example/1", "https://a.example/3"]
+    assert [f.source for f in failures] == [f"{path}#record2"]
+    members = [gzip.compress(record(f"https://a.example/{n}")) for n in range(1, 5)]
+    corrupt = bytearray(members[1])
+    corrupt[20:40] = bytes(20)
+    path = tmp_path / "crawl.warc.gz"
+    path.write_bytes(members[0] + bytes(corrupt) + members[2] + members[3])
+    docs, failures = _read([path], settings)
+    assert [d.source for d in docs] == ["https://a.example/1", "https://a.example/3", "https://a.example/4"]
+    assert len(failures) == 1 and "corrupt gzip" in failures[0].reason

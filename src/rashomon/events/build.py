@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rashomon.records import Article, Event, EventArticle
+from rashomon.records import Article, Event, EventArticle, published_instant
 
 
 def make_event(event_id: str, members: list[Article], centrality: dict[str, float], merged_from=()) -> Event:  # type: ignore[no-untyped-def]
@@ -11,7 +11,7 @@ def make_event(event_id: str, members: list[Article], centrality: dict[str, floa
     The title is the headline of the most central member (the one most similar to the event as a
     whole), so a one-off angle does not name the event.
     """
-    ordered = sorted(members, key=lambda a: (a.published or "9999", a.id))
+    ordered = sorted(members, key=lambda a: (published_instant(a.published) or "9999", a.id))
     titled = [a for a in ordered if a.title]
     title = max(titled, key=lambda a: centrality.get(a.id, 0.0)).title if titled else None
     dates = [a.published[:10] for a in ordered if a.published and not a.published.startswith("--")]

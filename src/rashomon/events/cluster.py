@@ -28,7 +28,7 @@ from dataclasses import replace as dataclass_replace
 from typing import Any
 
 from rashomon.analyse.entities import person_name_parts
-from rashomon.records import AnalysedArticle
+from rashomon.records import AnalysedArticle, published_instant
 
 SIGNALS = ("terms", "actors", "places", "dates")
 
@@ -139,7 +139,8 @@ def features_of(item: AnalysedArticle) -> ArticleFeatures:
         if re.match(r"\d{4}", value):
             years.add(value[:4])
             dates[value[:10]] += 1
-    published = _date(article.published)
+    instant = published_instant(article.published)  # time distances between articles are on the instant
+    published = _date(instant)
     if published:
         years.add(str(published.year))
     return ArticleFeatures(

@@ -26,7 +26,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from rashomon.errors import StoreError
 from rashomon.ingest import dedup
-from rashomon.records import Analysis, Article, Carrier, Dateline, IngestOutcome
+from rashomon.records import Analysis, Article, Carrier, Dateline, IngestOutcome, published_instant
 from rashomon.settings import Settings
 from rashomon.store.events_db import EventStoreMixin
 from rashomon.store.schema import analyses, article_entities, articles, carriers, inputs, minhash_bands
@@ -354,6 +354,7 @@ class Store(EventStoreMixin):
                 outlet=article.outlet,
                 author=article.author,
                 published=article.published,
+                published_at=published_instant(article.published),
                 published_from=article.published_from,
                 language=article.language,
                 dateline_place=dl.place,
@@ -452,7 +453,7 @@ class Store(EventStoreMixin):
         self, *, outlet: str | None = None, limit: int | None = None, offset: int = 0, ids: Iterable[str] | None = None
     ) -> Iterator[Article]:
         """Stored articles, newest publication first (undated last), with their carriers."""
-        query = sa.select(articles).order_by(articles.c.published.desc().nulls_last(), articles.c.id)
+        query = sa.select(articles).order_by(articles.c.published_at.desc().nulls_last(), articles.c.id)
         if outlet:
             query = query.where(sa.func.lower(articles.c.outlet) == outlet.lower())
         if ids is not None:

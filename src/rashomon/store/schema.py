@@ -33,7 +33,7 @@ articles = Table(
     Column("title", Text),
     Column("outlet", Text, index=True),
     Column("author", Text),
-    Column("published", String(40), index=True),
+    Column("published", String(40), index=True),  # as the page states it, with its offset
     Column("published_from", String(40)),
     Column("language", String(16)),
     Column("dateline_place", Text),
@@ -45,6 +45,7 @@ articles = Table(
     Column("text", Text, nullable=False),
     Column("minhash", LargeBinary),
     Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("published_at", String(40), index=True),  # the same moment in UTC, for ordering (0004)
 )
 
 # Every outlet/url that carried an article's content: the original, exact copies, near copies.
