@@ -11,18 +11,24 @@ bench/results/extraction.json:
 * body F1 on text and Markdown *scrapes* rendered from the same pages (bench/scrapes.py), Rashomon's
   scrape cleaner against trafilatura run on the dump re-wrapped as HTML, and the raw dump;
 * metadata exactness where the page declares it (JSON-LD / OpenGraph title, author, date), for
-  Rashomon and for trafilatura's own metadata.
+  Rashomon and for trafilatura's own metadata;
+* publication dates side by side with htmldate (``find_date``, extensive search, original date): the
+  reference is the day the page itself declares (JSON-LD / OpenGraph / meta, in the page's own time
+  zone); Rashomon's day as reported (the page's local day) and, to show what converting to UTC costs,
+  the UTC day of the same instant.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 import time
 from pathlib import Path
 
 import trafilatura
+from htmldate import find_date
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -31,7 +37,7 @@ from metrics import corpus_f1, load_scrapinghub
 from rashomon.ingest import extract_document
 from rashomon.ingest.html import parse_html, read_page_metadata
 from rashomon.ingest.metadata import clean_author, clean_title, parse_date
-from rashomon.records import RawDocument
+from rashomon.records import RawDocument, published_instant
 from rashomon.settings import Settings
 from scrapes import DEFAULT_ROOT, to_markdown, to_text
 
@@ -100,6 +106,7 @@ def main(argv: list[str] | None = None) -> int:
 
     # ---- metadata where declared
     meta_counts = {f: {"declared": 0, "rashomon": 0, "trafilatura": 0} for f in ("title", "author", "date")}
+    date_counts = {"pages": 0, "rashomon_local_day": 0, "rashomon_utc_day": 0, "htmldate": 0, "offset_stated": 0}
     for page in pages:
         try:
             declared = read_page_metadata(parse_html(page.html, "bench"))
@@ -127,6 +134,14 @@ def main(argv: list[str] | None = None) -> int:
             "author": _norm(clean_author(bare.author) if bare else None),
             "date": (parse_date(bare.date) or "")[:10] if bare and bare.date else "",
         }
+        if truth["date"]:
+            found = find_date(page.html, url=page.url or None, original_date=True, extensive_search=True)
+            instant = published_instant(ours_article.published) or ""
+            date_counts["pages"] += 1
+            date_counts["offset_stated"] += int(bool(re.search(r"[+-]\d\d:\d\d$", declared.published or "")))
+            date_counts["rashomon_local_day"] += int(mine["date"] == truth["date"])
+            date_counts["rashomon_utc_day"] += int(instant[:10] == truth["date"])
+            date_counts["htmldate"] += int((found or "")[:10] == truth["date"])
         for field_name, value in truth.items():
             if not value:
                 continue
@@ -134,6 +149,7 @@ def main(argv: list[str] | None = None) -> int:
             meta_counts[field_name]["rashomon"] += int(mine[field_name] == value)
             meta_counts[field_name]["trafilatura"] += int(theirs[field_name] == value)
     results["metadata_exact"] = meta_counts
+    results["dates"] = date_counts
 
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "extraction.json").write_text(json.dumps(results, indent=2) + "\n")
@@ -159,6 +175,13 @@ def main(argv: list[str] | None = None) -> int:
                 f"{field_name} exact where declared ({c['declared']} pages): rashomon "
                 f"{c['rashomon'] / c['declared']:.3f} vs trafilatura {c['trafilatura'] / c['declared']:.3f}"
             )
+    n = date_counts["pages"]
+    if n:
+        print(
+            f"date (day the page declares, {n} pages, {date_counts['offset_stated']} with a UTC offset): "
+            f"rashomon {date_counts['rashomon_local_day'] / n:.3f} (the same instants as UTC days "
+            f"{date_counts['rashomon_utc_day'] / n:.3f}) vs htmldate {date_counts['htmldate'] / n:.3f}"
+        )
     return 0
 
 
