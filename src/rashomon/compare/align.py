@@ -59,7 +59,7 @@ def _features(ref: ClaimRef) -> Counter[str]:
         features[lemma] += 1
         if len(lemma) > 6 and lemma.isalpha():
             features["~" + lemma[:5]] += 1
-    for entity in ref.entities:
+    for entity in sorted(ref.entities):  # a set: sorted, so that float sums over the features repeat exactly
         features["E:" + entity] += 2
     for q in ref.claim.quantities:
         if q.noun:

@@ -14,7 +14,7 @@ from typing import Any
 from rashomon.analyse.entities import canonicalise
 from rashomon.compare.align import ClaimRef, align
 from rashomon.compare.framing import frame, is_self_reference
-from rashomon.records import AnalysedArticle, ComparedEvent, Event, Omission, TimelineEntry
+from rashomon.records import AnalysedArticle, ComparedEvent, Event, Omission, TimelineEntry, published_instant
 
 MAIN_ACTORS = 6
 _SUBSTANTIVE_WORDS = 6  # a claim shorter than this is not worth listing as an omission
@@ -22,7 +22,7 @@ _SUBSTANTIVE_WORDS = 6  # a claim shorter than this is not worth listing as an o
 
 def compare_event(event: Event, items: list[AnalysedArticle]) -> ComparedEvent:
     """Compare the articles of one event, outlet by outlet and claim by claim."""
-    items = sorted(items, key=lambda i: (i.article.published or "9999", i.article.source))
+    items = sorted(items, key=lambda i: (published_instant(i.article.published) or "9999", i.article.source))
     actors_all = canonicalise([(i.article.id, i.analysis.entities) for i in items])
     by_member: dict[tuple[str, str], Any] = {}
     for actor in actors_all:
@@ -152,14 +152,20 @@ def _omissions(groups: list[Any], items: list[AnalysedArticle]) -> tuple[Omissio
 
 def _timeline(items: list[AnalysedArticle]) -> tuple[tuple[TimelineEntry, ...], str | None]:
     """Publication times and the dates each report mentions; each publication placed before, on or after
-    the event's main date (the specific day the reports mention most)."""
-    mentioned: Counter[str] = Counter()
+    the event's main date (the specific day the most reports mention)."""
+    reports: Counter[str] = Counter()  # day -> how many reports mention it
+    mentions: Counter[str] = Counter()  # day -> how often all the reports mention it
     for item in items:
-        days = {d.value for d in item.analysis.dates if d.value and re.fullmatch(r"\d{4}-\d{2}-\d{2}", d.value)}
-        for value in {d.value for d in item.analysis.dates if d.value and "/" in d.value}:
-            days.update(value.split("/")[:1])
-        mentioned.update(days)
-    main_date = mentioned.most_common(1)[0][0] if mentioned else None
+        days = [
+            d.value if re.fullmatch(r"\d{4}-\d{2}-\d{2}", d.value) else d.value.split("/")[0]
+            for d in item.analysis.dates
+            if d.value and (re.fullmatch(r"\d{4}-\d{2}-\d{2}", d.value) or "/" in d.value)
+        ]
+        mentions.update(days)
+        reports.update(dict.fromkeys(days, 1))
+    # Two days every report names (a flood in "the night of 13-14 March"): the one they name more often,
+    # then the earlier, so the choice never rests on the order of a set.
+    main_date = min(reports, key=lambda day: (-reports[day], -mentions[day], day)) if reports else None
     entries = []
     for item in items:
         article = item.article

@@ -51,18 +51,33 @@ def _phrases() -> list[tuple[re.Pattern[str], LexiconEntry]]:
 
 
 def find_loaded(text: str, lemmas: tuple[str, ...]) -> list[LexiconEntry]:
-    """Loaded terms in a sentence: single words by lemma (and surface form), phrases by text."""
+    """Loaded terms in a sentence, in the order they occur: single words by surface form and lemma,
+    phrases by text."""
     lexicon = loaded_lexicon()
-    found: dict[str, LexiconEntry] = {}
-    words = {w.lower() for w in re.findall(r"[\w’'-]+", text)}
-    for token in {*lemmas, *words}:
-        entry = lexicon.get(token)
+    found: dict[str, tuple[tuple[int, int], LexiconEntry]] = {}
+
+    def keep(entry: LexiconEntry, at: tuple[int, int]) -> None:
+        if entry.term not in found or at < found[entry.term][0]:
+            found[entry.term] = (at, entry)
+
+    words = [(m.start(), m.group(0).lower()) for m in re.finditer(r"[\w’'-]+", text)]
+    for start, word in words:
+        entry = lexicon.get(word)
         if entry is not None and " " not in entry.term:
-            found[entry.term] = entry
+            keep(entry, (start, 0))
+    for number, lemma in enumerate(lemmas):
+        entry = lexicon.get(lemma)
+        if entry is not None and " " not in entry.term:
+            # An inflected form ("admitted" for "admit") sits at the first word sharing its stem; an
+            # irregular one ("said") after the words of the sentence, in lemma order.
+            stem = lemma[: max(3, len(lemma) - 1)]
+            start = next((s for s, w in words if w.startswith(stem)), len(text))
+            keep(entry, (start, number))
     for pattern, entry in _phrases():
-        if pattern.search(text):
-            found[entry.term] = entry
-    return list(found.values())
+        match = pattern.search(text)
+        if match:
+            keep(entry, (match.start(), 0))
+    return [entry for _, entry in sorted(found.values(), key=lambda item: (item[0], item[1].term))]
 
 
 def is_self_reference(name: str, outlet: str | None) -> bool:
