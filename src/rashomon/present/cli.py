@@ -136,6 +136,15 @@ def _errors(db: str | None = None) -> Iterator[None]:
     except KeyboardInterrupt as exc:
         err.print("[yellow]interrupted[/]")
         raise typer.Exit(130) from exc
+    except (typer.Exit, typer.Abort):
+        raise
+    except Exception as exc:  # a bug outside any article's boundary: one line, the traceback with --debug
+        logging.getLogger(__name__).debug("unexpected error", exc_info=True)
+        _error_line(
+            f"unexpected {type(exc).__name__}: {exc} (this is a bug: run again with --debug for the traceback "
+            "and report it)"
+        )
+        raise typer.Exit(1) from exc
 
 
 def _error_line(message: str) -> None:
