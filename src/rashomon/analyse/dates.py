@@ -8,6 +8,7 @@ from numbers that are not dates.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
 
@@ -28,8 +29,10 @@ _MONTH_DAY = re.compile(
 _DAY_MONTH = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?(?:\s*[-–]\s*(\d{{1,2}}))?\s+{_MONTH}(?:,?\s+(\d{{4}}))?", re.I)
 _MONTH_ONLY = re.compile(rf"^(?:in\s+|early\s+|late\s+|mid-?)?{_MONTH}(?:\s+(\d{{4}}))?$", re.I)
 _YEAR = re.compile(r"^(?:in\s+|the\s+year\s+|since\s+)?((?:19|20)\d{2})s?$", re.I)
+# The weekday folds case by ASCII rules only: Unicode rules let "ſunday" match, which WEEKDAYS lacks.
 _WEEKDAY = re.compile(
-    r"\b(?:(last|next|this|on|past|coming)\s+)?(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", re.I
+    r"\b(?:(last|next|this|on|past|coming)\s+)?(?a:(monday|tuesday|wednesday|thursday|friday|saturday|sunday))\b",
+    re.I,
 )
 _RELATIVE = {
     "today": 0,
@@ -50,8 +53,24 @@ _FUTURE = re.compile(
 def reference_date(published: str | None, dateline_date: str | None) -> dt.date | None:
     for value in (published, dateline_date):
         if value and re.match(r"\d{4}-\d{2}-\d{2}", value):
-            return dt.date.fromisoformat(value[:10])
+            try:
+                return dt.date.fromisoformat(value[:10])
+            except ValueError:  # "2012-13-45", "0000-01-01": shaped like a date, names no day
+                continue
     return None
+
+
+def _iso_year(year: int) -> str | None:
+    """A year as ISO writes it (four digits); None outside the calendar (0, 10000)."""
+    return f"{year:04d}" if dt.MINYEAR <= year <= dt.MAXYEAR else None
+
+
+def _shifted(ref: dt.date, days: int) -> str | None:
+    """``ref`` moved by ``days``, ISO; None past the calendar's ends (1-01-01, 9999-12-31)."""
+    ordinal = ref.toordinal() + days
+    if not dt.date.min.toordinal() <= ordinal <= dt.date.max.toordinal():
+        return None
+    return dt.date.fromordinal(ordinal).isoformat()
 
 
 def normalise_date(text: str, ref: dt.date | None, *, future: bool = False) -> tuple[str | None, bool]:
@@ -59,7 +78,7 @@ def normalise_date(text: str, ref: dt.date | None, *, future: bool = False) -> t
     low = text.lower().strip()
     for phrase, delta in _RELATIVE.items():
         if low == phrase or (low.endswith(" " + phrase) and len(low) < len(phrase) + 6):
-            return ((ref + dt.timedelta(days=delta)).isoformat() if ref else None), True
+            return (_shifted(ref, delta) if ref else None), True
     match = _MONTH_DAY.search(text) or None
     if match:
         month, day, day2, year = MONTHS.get(match[1].lower().rstrip(".")), int(match[2]), match[3], match[4]
@@ -75,16 +94,17 @@ def normalise_date(text: str, ref: dt.date | None, *, future: bool = False) -> t
         if month and year:
             if not match[2] and ref and not future and month > ref.month + 1:
                 year -= 1
-            return f"{year:04d}-{month:02d}", not match[2]
+            iso_year = _iso_year(year)
+            return (f"{iso_year}-{month:02d}" if iso_year else None), not match[2]
     match = _YEAR.match(low)
     if match:
         return match[1], False
     if low in ("last year", "a year ago"):
-        return (str(ref.year - 1) if ref else None), True
+        return (_iso_year(ref.year - 1) if ref else None), True
     if low in ("this year",):
-        return (str(ref.year) if ref else None), True
+        return (_iso_year(ref.year) if ref else None), True
     if low in ("next year",):
-        return (str(ref.year + 1) if ref else None), True
+        return (_iso_year(ref.year + 1) if ref else None), True
     match = _WEEKDAY.search(low)
     if match and ref:
         modifier, weekday = (match[1] or "").lower(), WEEKDAYS[match[2].lower()]
@@ -97,7 +117,7 @@ def normalise_date(text: str, ref: dt.date | None, *, future: bool = False) -> t
             delta = -((ref.weekday() - weekday) % 7)
             if modifier == "last" and delta == 0:
                 delta = -7
-        return (ref + dt.timedelta(days=delta)).isoformat(), True
+        return _shifted(ref, delta), True
     return None, False
 
 
@@ -108,7 +128,8 @@ def _day_value(
         return None
     if year is None:
         if ref is None:
-            return f"--{month:02d}-{day:02d}"
+            # Without a year, the day must exist in some year ("February 29" does; "February 31" never).
+            return f"--{month:02d}-{day:02d}" if 1 <= day <= calendar.monthrange(2000, month)[1] else None
         year = ref.year
         # A year-less date more than half a year after the reference is last year's (unless the sentence
         # looks forward: "will be held on December 6-7").

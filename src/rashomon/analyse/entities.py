@@ -226,11 +226,15 @@ def extract_entities(doc: Doc, *, skip_before: int = 0) -> EntityIndex:
         doc: the article body parsed by spaCy.
         skip_before: character offset before which mentions are ignored (the dateline).
     """
-    # Names are capitalised: a lowercase span ("grain miller") is a tagging slip, not an actor.
+    # Names are capitalised: a lowercase span ("grain miller") is a tagging slip, not an actor. Names are
+    # words: a span with none ("Ⓐ", "The ©") has no matching form, and an empty key would join them all.
     spans = [
         e
         for e in doc.ents
-        if e.label_ in ENTITY_TYPES and e.start_char >= skip_before and any(ch.isupper() for ch in e.text)
+        if e.label_ in ENTITY_TYPES
+        and e.start_char >= skip_before
+        and any(ch.isupper() for ch in e.text)
+        and normalise_name(e.text)
     ]
     spans = sorted(spans + _unnamed_speakers(doc, spans, skip_before), key=lambda e: e.start)
     spans = [_person_mislabelled(doc, _retype_by_shape(doc, _trim_person(doc, span))) for span in spans]
@@ -468,9 +472,11 @@ def _unnamed_speakers(doc: Doc, spans: list[Span], skip_before: int) -> list[Spa
 
 
 def _add(cluster: _Cluster, span: Span, vote: str | None = None) -> None:
-    text = _POSSESSIVE.sub("", span.text).strip()
-    end_char = span.start_char + len(text)
-    cluster.mentions.append(Mention(text=text, start=span.start_char, end=end_char, label=span.label_))
+    unpossessed = _POSSESSIVE.sub("", span.text)
+    text = unpossessed.strip()
+    # A span may open on a whitespace token ("\nLISK"): the mention starts where its text does.
+    start_char = span.start_char + len(unpossessed) - len(unpossessed.lstrip())
+    cluster.mentions.append(Mention(text=text, start=start_char, end=start_char + len(text), label=span.label_))
     cluster.tokens.append((span.start, span.end))
     cluster.type_votes[vote or span.label_] += 1
 

@@ -622,8 +622,8 @@ def join_quotes(
                 )
         else:
             # The quoted fragment may end the content: keep its closing mark inside ("... by “unilateral
-            # approaches.”").
-            end = max(content[1], *(m.end + 1 for m in att.marks if m.end + 1 <= len(doc_text(doc))))
+            # approaches.”"). A fragment the paragraph ended before its closing mark has none to keep.
+            end = max([content[1], *(m.end if m.open_ended else m.end + 1 for m in att.marks)])
             quotes.append(RawQuote(start=content[0], end=end, kind="mixed", paragraph=att.paragraph, attribution=att))
     for mark in marks:
         if mark.used:

@@ -604,7 +604,7 @@ def _read_header(header: list[_Block], result: ScrapeResult, title_hint: str | N
                 result.description = block.text
                 break
     if result.title:
-        result.title = result.title.strip(" *#")
+        result.title = result.title.strip(" *#") or None  # a heading of marks only ("# # #") names nothing
 
 
 def _byline_name(text: str) -> str:
