@@ -143,7 +143,7 @@ def report_failures(failures: list[Failure]) -> None:
 
 
 def failed_summary(failures: list[Failure]) -> str:
-    """"3 failed (extract 2, analyse 1), 2 skipped (not English: fr 1, zh 1)"."""
+    """ "3 failed (extract 2, analyse 1), 2 skipped (not English: fr 1, zh 1)"."""
     real = [f for f in failures if not f.skipped]
     skipped = [f for f in failures if f.skipped]
     text = "0 failed"
