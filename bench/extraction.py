@@ -10,8 +10,8 @@ bench/results/extraction.json:
   whole pipeline: Rashomon's time includes metadata, dateline and language detection);
 * body F1 on text and Markdown *scrapes* rendered from the same pages (bench/scrapes.py), Rashomon's
   scrape cleaner against trafilatura run on the dump re-wrapped as HTML, and the raw dump;
-* metadata exactness where the page declares it (JSON-LD / OpenGraph title, author, date), for
-  Rashomon and for trafilatura's own metadata;
+* metadata exactness where the page declares it (JSON-LD / OpenGraph title, author, date, publisher or
+  site name, language), for Rashomon and for trafilatura's own metadata;
 * publication dates side by side with htmldate (``find_date``, extensive search, original date): the
   reference is the day the page itself declares (JSON-LD / OpenGraph / meta, in the page's own time
   zone); Rashomon's day as reported (the page's local day) and, to show what converting to UTC costs,
@@ -21,6 +21,7 @@ bench/results/extraction.json:
 from __future__ import annotations
 
 import argparse
+import html
 import json
 import re
 import sys
@@ -36,7 +37,7 @@ from baselines import raw_dump, trafilatura_on_dump
 from metrics import corpus_f1, load_scrapinghub
 from rashomon.ingest import extract_document
 from rashomon.ingest.html import parse_html, read_page_metadata
-from rashomon.ingest.metadata import clean_author, clean_title, parse_date
+from rashomon.ingest.metadata import clean_author, clean_title, normalise_language, parse_date
 from rashomon.records import RawDocument, published_instant
 from rashomon.settings import Settings
 from scrapes import DEFAULT_ROOT, to_markdown, to_text
@@ -105,7 +106,8 @@ def main(argv: list[str] | None = None) -> int:
     results["scrapes"] = scrape_scores
 
     # ---- metadata where declared
-    meta_counts = {f: {"declared": 0, "rashomon": 0, "trafilatura": 0} for f in ("title", "author", "date")}
+    fields = ("title", "author", "date", "outlet", "language")
+    meta_counts = {f: {"declared": 0, "rashomon": 0, "trafilatura": 0} for f in fields}
     date_counts = {"pages": 0, "rashomon_local_day": 0, "rashomon_utc_day": 0, "htmldate": 0, "offset_stated": 0}
     for page in pages:
         try:
@@ -123,16 +125,22 @@ def main(argv: list[str] | None = None) -> int:
             "title": _norm(clean_title(declared.title, (declared.site_name,))),
             "author": _norm(clean_author(declared.author)),
             "date": (declared.published or "")[:10],
+            "outlet": _norm(html.unescape(declared.site_name or "")),
+            "language": declared.language or "",
         }
         mine = {
             "title": _norm(ours_article.title),
             "author": _norm(ours_article.author),
             "date": (ours_article.published or "")[:10],
+            "outlet": _norm(ours_article.outlet),
+            "language": ours_article.language or "",
         }
         theirs = {
             "title": _norm(bare.title if bare else None),
             "author": _norm(clean_author(bare.author) if bare else None),
             "date": (parse_date(bare.date) or "")[:10] if bare and bare.date else "",
+            "outlet": _norm(html.unescape(bare.sitename or "")) if bare else "",
+            "language": normalise_language(bare.language) or "" if bare else "",
         }
         if truth["date"]:
             found = find_date(page.html, url=page.url or None, original_date=True, extensive_search=True)

@@ -13,7 +13,17 @@ from dataclasses import dataclass, field
 
 from rashomon.boundary import failure_of, time_budget
 from rashomon.ingest import Fetcher, extract_document, read_sources
-from rashomon.records import AnalysedArticle, Article, ComparedEvent, Event, Failure, IngestOutcome, RawDocument
+from rashomon.ingest.outlets import OutletNames
+from rashomon.records import (
+    AnalysedArticle,
+    Article,
+    ComparedEvent,
+    Event,
+    Failure,
+    IngestOutcome,
+    RawDocument,
+    failures_by_stage,
+)
 from rashomon.settings import Settings
 from rashomon.store import Store, input_key
 
@@ -33,13 +43,14 @@ class IngestSummary:
     duplicate: int = 0
     republished: int = 0
     skipped: int = 0  # inputs processed by an earlier run (resume)
+    versions: int = 0  # new texts of stored articles (same url or file, different text)
     failures: list[Failure] = field(default_factory=list)
     outcomes: list[IngestOutcome] = field(default_factory=list)
     interrupted: bool = False  # stopped by the user (Ctrl-C) after the current batch
 
     @property
     def succeeded(self) -> int:
-        return self.added + self.duplicate + self.republished + self.skipped
+        return self.added + self.duplicate + self.republished + self.skipped + self.versions
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -47,22 +58,14 @@ class IngestSummary:
             "duplicate": self.duplicate,
             "republished": self.republished,
             "skipped": self.skipped,
-            "failed": len(self.failures),
+            "versions": self.versions,
+            "failed": len([f for f in self.failures if not f.skipped]),
             "failed_by_stage": failures_by_stage(self.failures),
             "failures": [f.to_dict() for f in self.failures],
             "analysed": self.analysed,
             "clustered": self.clustered,
             "interrupted": self.interrupted,
         }
-
-
-def failures_by_stage(failures: Iterable[Failure]) -> dict[str, int]:
-    """How many failures each stage had, in pipeline order."""
-    order = ("read", "extract", "store", "analyse", "events", "compare")
-    counts: dict[str, int] = {}
-    for failure in failures:
-        counts[failure.stage] = counts.get(failure.stage, 0) + 1
-    return {stage: counts[stage] for stage in sorted(counts, key=lambda s: (order.index(s) if s in order else 99, s))}
 
 
 def extract_one(raw: RawDocument, settings: Settings) -> Article | Failure:
@@ -83,24 +86,17 @@ def extract_articles(
         yield raw if isinstance(raw, Failure) else extract_one(raw, settings)
 
 
-def name_outlets(articles: list[Article], names: dict[str, str] | None = None) -> list[Article]:
-    """An outlet known only by its domain takes the name another page of that domain declares
-    ("dailytorch.example" -> "The Daily Torch" when one of its HTML pages says so). ``names`` carries
-    what earlier windows of a long stream learned (domain -> name) and is updated."""
-    from rashomon.ingest.metadata import url_domain
+def name_outlets(articles: list[Article], names: OutletNames | None = None) -> list[Article]:
+    """Articles known only by their domain named as pages of that domain declare (ingest/outlets.py)."""
+    return (names or OutletNames()).apply(articles)
 
-    names = {} if names is None else names
-    for article in articles:
-        domain = url_domain(article.url)
-        if domain and article.outlet and article.outlet != domain:
-            names.setdefault(domain, article.outlet)
-    out = []
-    for article in articles:
-        domain = url_domain(article.url)
-        if domain and article.outlet == domain and domain in names:
-            article = article.replace(outlet=names[domain])
-        out.append(article)
-    return out
+
+def _language_skip(article: Article, settings: Settings) -> list[Failure]:
+    """A stored article the model cannot read: reported once, when it is stored (analyse/core.py says why)."""
+    from rashomon.analyse.core import language_skip
+
+    skipped = language_skip(article, settings, settings.model.split("_", 1)[0])
+    return [skipped] if skipped else []
 
 
 def ingest(
@@ -119,21 +115,28 @@ def ingest(
     """
     summary = IngestSummary()
     batch: list[tuple[str, Article]] = []
-    outlet_names: dict[str, str] = {}
+    outlet_names = OutletNames.of(store)
 
     def flush() -> None:
         if not batch:
             return
-        named = name_outlets([article for _, article in batch], outlet_names)
+        learned = outlet_names.learn([article for _, article in batch])
+        if learned:
+            store.save_outlet_names(learned)  # earlier articles of these domains are renamed too
+        named = outlet_names.apply([article for _, article in batch])
         batch[:] = [(key, article) for (key, _), article in zip(batch, named, strict=True)]
+        stored = {article.source: article for _, article in batch}
         for outcome in store.add_articles(batch):
             if outcome.status == "failed":
                 summary.failures.append(
                     Failure(source=outcome.source, reason=outcome.reason or "not stored", stage="store")
                 )
             else:
-                setattr(summary, outcome.status, getattr(summary, outcome.status) + 1)
+                counter = "versions" if outcome.status == "version" else outcome.status
+                setattr(summary, counter, getattr(summary, counter) + 1)
                 summary.outcomes.append(outcome)
+                if outcome.status in ("added", "version") and settings.analyse_on_ingest:
+                    summary.failures.extend(_language_skip(stored[outcome.source], settings))
             if progress:
                 progress(outcome.source, outcome.status)
         batch.clear()
@@ -143,7 +146,7 @@ def ingest(
             summary.interrupted = True
         return summary.interrupted
 
-    for raw in read_sources(sources, settings, fetcher):
+    for raw in read_sources(sources, settings, fetcher, absolute=True):
         if isinstance(raw, Failure):
             summary.failures.append(raw)
             if progress:
@@ -184,7 +187,7 @@ def stored_event(store: Store, event_id: int) -> Event | None:
     row = store.event_row(event_id)
     if row is None:
         return None
-    members = list(store.iter_articles(ids=list(row["members"])))
+    members = list(store.iter_articles(ids=list(row["members"])))  # latest versions only
     event = make_event(str(row["id"]), members, row["members"], merged_from=row["merged_from"])
     return event.replace(title=row["title"] or event.title)
 
@@ -201,7 +204,8 @@ def cluster_sources(
     failures: list[Failure] = []
     for item in extract_articles(sources, settings, fetcher):
         (failures if isinstance(item, Failure) else articles).append(item)  # type: ignore[arg-type]
-    analysed = list(analyse_extracted(dedupe_copies(name_outlets(articles), settings), settings, failures.append))
+    named = OutletNames.from_store(settings).apply(articles)
+    analysed = list(analyse_extracted(dedupe_copies(named, settings), settings, failures.append))
     events = cluster_events(analysed, params_for(settings), on_failure=failures.append)
     clustered = {a.article_id for event in events for a in event.articles}
     return events, [item for item in analysed if item.article.id in clustered], failures
@@ -281,8 +285,8 @@ def analyse_stored(
     from rashomon.analyse.nlp import load_model, model_name
 
     nlp = load_model(settings.model)
-    if ids is None:
-        ids = store.unanalysed_ids(model_name(nlp) if redo else None)
+    if ids is None:  # articles in other languages were reported as skipped when they were stored
+        ids = store.unanalysed_ids(model_name(nlp) if redo else None, language=nlp.meta.get("lang"))
     elif not redo:
         done = store.get_analyses(ids)
         for article in store.iter_articles(ids=[i for i in ids if i in done]):
@@ -346,13 +350,16 @@ def compare_one(event: Event, items: list[AnalysedArticle]) -> ComparedEvent | F
         return failure_of(exc, f"event {event.id} ({sources})", "compare")
 
 
-def compare_stored(store: Store, settings: Settings, event_id: int) -> ComparedEvent | None:
-    """``rashomon compare --event ID``: compare a stored event (analysing members that lack an analysis)."""
+def compare_stored(store: Store, settings: Settings, event_id: int) -> tuple[ComparedEvent | None, Event | None]:
+    """``rashomon compare --event ID``: the stored event compared (analysing members that lack an analysis),
+    and the event itself; the comparison is None when the event has fewer than two outlets."""
     from rashomon.compare.core import compare_event
 
     event = stored_event(store, event_id)
     if event is None:
-        return None
+        return None, None
+    if len({a.outlet or a.source for a in event.articles}) < 2:
+        return None, event
     ids = [a.article_id for a in event.articles]
     items = list(analyse_stored(store, settings, ids))
-    return compare_event(event, items)
+    return compare_event(event, items), event

@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import types
 import typing
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -147,10 +148,26 @@ class Article(Record):
     content_hash: str = ""
     published_from: str | None = None  # where the date came from: metadata | url | text | dateline+weekday
     carriers: tuple[Carrier, ...] = ()
+    editors: str | None = None  # the byline's "Editing by ...", "; "-separated
+    byline_place: str | None = None  # where the author filed from ("Jane Roe in Bengaluru")
+    version_of: str | None = None  # the stored version this text replaced (same url or file)
+    superseded_by: str | None = None  # the newer version, when this one is not the latest
 
     def summary(self) -> dict[str, Any]:
         """The fields ``rashomon extract`` prints."""
-        keys = ("source", "url", "title", "outlet", "author", "published", "language", "dateline", "text")
+        keys = (
+            "source",
+            "url",
+            "title",
+            "outlet",
+            "author",
+            "published",
+            "language",
+            "dateline",
+            "text",
+            "editors",
+            "byline_place",
+        )
         data = self.to_dict()
         return {k: data[k] for k in keys}
 
@@ -168,6 +185,18 @@ class Failure(Record):
     reason: str
     stage: str = "read"
     error: str | None = None
+    skipped: bool = False  # not a fault: left out on purpose (e.g. a language the model cannot read)
+
+
+STAGES = ("read", "extract", "store", "analyse", "events", "compare")
+
+
+def failures_by_stage(failures: Iterable[Failure]) -> dict[str, int]:
+    """How many failures each stage had, in pipeline order."""
+    counts: dict[str, int] = {}
+    for failure in failures:
+        counts[failure.stage] = counts.get(failure.stage, 0) + 1
+    return {s: counts[s] for s in sorted(counts, key=lambda s: (STAGES.index(s) if s in STAGES else 99, s))}
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -175,7 +204,7 @@ class IngestOutcome(Record):
     """What ingesting one article did to the store."""
 
     source: str
-    status: str  # added | duplicate | republished | failed
+    status: str  # added | duplicate | republished | version | failed
     article_id: str | None = None
     reason: str | None = None
 

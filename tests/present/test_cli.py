@@ -69,7 +69,7 @@ def test_cli_extract_json_is_one_object_with_contract_fields(runner: CliRunner, 
     articles = payload["articles"]
     assert len(articles) == 10
     for article in articles:
-        assert set(article) == CONTRACT
+        assert set(article) >= CONTRACT  # published fields are a contract; fields may be added
         assert article["text"] and article["source"]
     by_source = {Path(a["source"]).name: a for a in articles if not a["source"].startswith("http")}
     mna = by_source["mna-lisk-flood.txt"]
@@ -132,7 +132,7 @@ def test_cli_ingest_list_show(runner: CliRunner, examples_dir: Path, tmp_path: P
     wire = next(a for a in payload["articles"] if len(a["carriers"]) == 2)
     assert [c["relation"] for c in wire["carriers"]] == ["original", "near"]
     for article in payload["articles"]:
-        assert CONTRACT | {"id", "carriers"} == set(article)
+        assert CONTRACT | {"id", "carriers"} <= set(article)
 
     target = next(a for a in payload["articles"] if a["source"].endswith("mna-lisk-flood.txt"))
     shown = runner.invoke(app, ["show", target["id"][:8], "--db", db, "--format", "json"])

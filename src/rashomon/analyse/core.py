@@ -219,11 +219,11 @@ def analyse_articles(
     if n_process > 1:
         from rashomon.analyse.workers import analyse_in_pool
 
-        checked = _checked(articles, settings)
+        checked = _checked(articles, settings, None, on_failure)
         results: Iterable[AnalysedArticle | Failure] = analyse_in_pool(checked, settings, n_process)
     else:
         nlp = prepare(nlp or load_model(settings.model))
-        checked = _checked(articles, settings, nlp)
+        checked = _checked(articles, settings, nlp, on_failure)
         results = analyse_batches(checked, settings, nlp, strict=strict, batch_size=batch_size)
     try:
         for result in results:
@@ -241,19 +241,40 @@ class AnalysisFailed(RashomonError):
     """An article failed analysis in a strict run of several processes (the worker's traceback is in its log)."""
 
 
-def _checked(articles: Iterable[Article], settings: Settings, nlp: Language | None = None) -> Iterator[Article]:
+def language_skip(article: Article, settings: Settings, language: str | None) -> Failure | None:
+    """The skip an article gets when it is in another language than the model's (declared by its page,
+    else detected): it stays stored and listed but is not analysed with that model."""
+    from rashomon.ingest.metadata import language_name
+
+    if not (article.language and language and len(language) == 2 and article.language != language):
+        return None
+    return Failure(
+        source=article.source,
+        reason=f"written in {language_name(article.language)} ({article.language}); the {settings.model} model "
+        f"reads {language_name(language)}: pass --model with a {language_name(article.language)} spaCy pipeline "
+        "to analyse it",
+        stage="analyse",
+        error=f"language {article.language}",
+        skipped=True,
+    )
+
+
+def _checked(
+    articles: Iterable[Article],
+    settings: Settings,
+    nlp: Language | None = None,
+    on_failure: Callable[[Failure], None] | None = None,
+) -> Iterator[Article]:
+    """The articles the model can read; the others are reported as skipped (``language_skip``)."""
     language = nlp.meta.get("lang") if nlp is not None else settings.model.split("_", 1)[0]
     for article in articles:
-        if article.language and language and len(language) == 2 and article.language != language:
-            logger.warning(
-                "%s is in %r but the %r model analyses it: entities and quotes may be unreliable "
-                "(pass --model with a %s pipeline)",
-                article.source,
-                article.language,
-                language,
-                article.language,
-            )
-        yield article
+        skipped = language_skip(article, settings, language)
+        if skipped is None:
+            yield article
+        elif on_failure is not None:
+            on_failure(skipped)
+        else:
+            logger.warning("%s: %s", skipped.source, skipped.reason)
 
 
 def analyse_batches(

@@ -152,20 +152,9 @@ def _omissions(groups: list[Any], items: list[AnalysedArticle]) -> tuple[Omissio
 
 def _timeline(items: list[AnalysedArticle]) -> tuple[tuple[TimelineEntry, ...], str | None]:
     """Publication times and the dates each report mentions; each publication placed before, on or after
-    the event's main date (the specific day the most reports mention)."""
-    reports: Counter[str] = Counter()  # day -> how many reports mention it
-    mentions: Counter[str] = Counter()  # day -> how often all the reports mention it
-    for item in items:
-        days = [
-            d.value if re.fullmatch(r"\d{4}-\d{2}-\d{2}", d.value) else d.value.split("/")[0]
-            for d in item.analysis.dates
-            if d.value and (re.fullmatch(r"\d{4}-\d{2}-\d{2}", d.value) or "/" in d.value)
-        ]
-        mentions.update(days)
-        reports.update(dict.fromkeys(days, 1))
-    # Two days every report names (a flood in "the night of 13-14 March"): the one they name more often,
-    # then the earlier, so the choice never rests on the order of a set.
-    main_date = min(reports, key=lambda day: (-reports[day], -mentions[day], day)) if reports else None
+    the event's main date: the specific day the most reports tell of as having happened (a final
+    announced for next week is not the match the reports are about)."""
+    main_date = _main_date(items, happened=True) or _main_date(items, happened=False)
     entries = []
     for item in items:
         article = item.article
@@ -204,6 +193,31 @@ def _timeline(items: list[AnalysedArticle]) -> tuple[tuple[TimelineEntry, ...], 
 
 
 _FUTURE = re.compile(r"\b(?:will|shall|'ll|plans? to|is to|are to|expected to|scheduled|to be held|going to)\b", re.I)
+_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _main_date(items: list[AnalysedArticle], *, happened: bool) -> str | None:
+    """The day the most reports mention (with ``happened``: in sentences that are not about the future,
+    and not after the report's own publication day); ties go to the day mentioned more often, then the
+    earlier, so the choice never rests on the order of a set."""
+    reports: Counter[str] = Counter()  # day -> how many reports mention it
+    mentions: Counter[str] = Counter()  # day -> how often all the reports mention it
+    for item in items:
+        published = (item.article.published or "")[:10]
+        days = []
+        for claim in item.analysis.claims:
+            if happened and _FUTURE.search(claim.text):
+                continue
+            for date in claim.dates:
+                value = (date.value or "").split("/")[0]
+                if not _DAY.fullmatch(value):
+                    continue
+                if happened and _DAY.fullmatch(published) and value > published:
+                    continue
+                days.append(value)
+        mentions.update(days)
+        reports.update(dict.fromkeys(days, 1))
+    return min(reports, key=lambda day: (-reports[day], -mentions[day], day)) if reports else None
 
 
 def _tense_relation(item: AnalysedArticle, day: str) -> str | None:

@@ -89,7 +89,9 @@ def is_self_reference(name: str, outlet: str | None) -> bool:
         return [w for w in re.findall(r"\w+", text.lower()) if w not in ("the", "a")]
 
     mine, theirs = words(name), words(outlet)
-    return bool(mine) and (mine == theirs or (len(mine) == 1 and mine[0] == theirs[-1]) or mine == theirs[-len(mine) :])
+    if not mine or not theirs:  # an outlet named only "The" or "A" has no words to compare
+        return False
+    return mine == theirs or (len(mine) == 1 and mine[0] == theirs[-1]) or mine == theirs[-len(mine) :]
 
 
 def _quoted_words(text: str) -> set[str]:

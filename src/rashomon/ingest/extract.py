@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import html
 import re
 
 from rashomon.errors import SkipArticle
+from rashomon.ingest.credits import credit_line, split_byline, strip_wire_lines
 from rashomon.ingest.fragments import fragment_text
 from rashomon.ingest.html import extract_html
 from rashomon.ingest.metadata import (
@@ -21,6 +23,7 @@ from rashomon.ingest.metadata import (
     date_from_url,
     detect_language,
     infer_year,
+    normalise_language,
     outlet_for_url,
     parse_date,
     parse_dateline,
@@ -133,7 +136,8 @@ def extract_document(raw: RawDocument, settings: Settings) -> Article:
         site = meta.site_name or fallback.site_name
         names = (site, hints.get("outlet"), outlet_for_url(url))
         title = clean_title(meta.title or hints.get("title") or fallback.title, names)
-        author = clean_author(meta.author or hints.get("author") or fallback.author, names)
+        byline = meta.author or hints.get("author") or fallback.author
+        removed_credit = None
         published, published_from = _first_date(
             (meta.published, meta.source or "metadata"),
             (parse_date(hints.get("published")), "input"),
@@ -141,10 +145,12 @@ def extract_document(raw: RawDocument, settings: Settings) -> Article:
             (fallback.published, "htmldate"),
         )
         description = meta.description or fallback.description
-        language = meta.language or hints.get("language")
+        language = normalise_language(meta.language or hints.get("language"))
     else:
         content = fragment_text(raw.content) if raw.kind == "fragment" else raw.content
-        language = hints.get("language") or (detect_language(content) if settings.language_detection else None)
+        language = normalise_language(hints.get("language")) or (
+            detect_language(content) if settings.language_detection else None
+        )
         scrape = clean_scrape(
             content,
             markdown=True if raw.kind == "markdown" else False if raw.kind == "fragment" else None,
@@ -156,7 +162,8 @@ def extract_document(raw: RawDocument, settings: Settings) -> Article:
         site = None
         names = (hints.get("outlet"), outlet_for_url(url))
         title = clean_title(hints.get("title") or scrape.title, names)
-        author = clean_author(hints.get("author") or scrape.author, names)
+        byline = hints.get("author") or scrape.byline or scrape.author
+        removed_credit = credit_line([removed for _, removed in scrape.removed])
         published, published_from = _first_date(
             (parse_date(hints.get("published")), "input"),
             (scrape.published, "text"),
@@ -164,6 +171,13 @@ def extract_document(raw: RawDocument, settings: Settings) -> Article:
         )
         description = scrape.description
 
+    # Wire credit lines, standards notices and embedded posts are not the report; the credit line's
+    # names complete the byline (ingest/credits.py).
+    text, credit = strip_wire_lines(text.strip())
+    credit = credit or removed_credit
+    author, byline_place, editors = _byline(byline, credit, names)
+    description = html.unescape(description) if description else None
+    site = html.unescape(site) if site else None
     text = text.strip()
     if len(text) < settings.min_text_chars:
         raise SkipArticle(raw.source, f"too little article text ({len(text)} characters) after cleaning")
@@ -198,6 +212,8 @@ def extract_document(raw: RawDocument, settings: Settings) -> Article:
         title=title,
         outlet=outlet,
         author=author,
+        editors=editors,
+        byline_place=byline_place,
         published=published,
         language=language,
         dateline=dateline,
@@ -215,6 +231,18 @@ def _valid_text(value: str | None) -> str | None:
     """Text that can be stored and printed as UTF-8: lone surrogates (a JSON record's ``"\\udcff"``, a
     file name's undecodable byte) become U+FFFD."""
     return _SURROGATE.sub("\ufffd", value) if value else value
+
+
+def _byline(
+    byline: str | None, credit: str | None, names: tuple[str | None, ...]
+) -> tuple[str | None, str | None, str | None]:
+    """(author, place filed from, editors) from the page's byline and the body's credit line."""
+    authors, place, editors = split_byline(byline)
+    credit_authors, credit_place, credit_editors = split_byline(credit)
+    author = clean_author("; ".join(authors), names) or clean_author("; ".join(credit_authors), names)
+    place = place or credit_place
+    edited_by = clean_author("; ".join(editors or credit_editors), names)
+    return author, place, edited_by
 
 
 def _first_date(*candidates: tuple[str | None, str]) -> tuple[str | None, str | None]:

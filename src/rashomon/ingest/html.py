@@ -19,7 +19,7 @@ from lxml import etree
 from trafilatura.utils import load_html
 
 from rashomon.errors import BadInput, SkipArticle
-from rashomon.ingest.metadata import parse_date
+from rashomon.ingest.metadata import normalise_language, parse_date
 
 logger = logging.getLogger(__name__)
 
@@ -151,7 +151,7 @@ def read_page_metadata(tree: Any) -> PageMetadata:
         if (link.get("rel") or "").lower() == "canonical" and link.get("href"):
             canonical = link.get("href").strip()
             break
-    html_lang = (tree.get("lang") or tree.get("xml:lang") or "").split("-")[0].lower() or None
+    html_lang = normalise_language(tree.get("lang") or tree.get("xml:lang"))
     title_node = tree.find(".//title")
     html_title = title_node.text_content().strip() if title_node is not None else None
 
@@ -187,7 +187,7 @@ def read_page_metadata(tree: Any) -> PageMetadata:
         url=_first_str(ld.get("url") if isinstance(ld.get("url"), str) else None, canonical, metas.get("og:url")),
         description=_first_str(ld.get("description"), metas.get("og:description"), metas.get("description")),
         language=_first_str(
-            _lang(ld.get("inLanguage")), _lang(metas.get("og:locale")), html_lang, _lang(metas.get("content-language"))
+            _lang(ld.get("inLanguage")), html_lang, _lang(metas.get("og:locale")), _lang(metas.get("content-language"))
         ),
         source=date_source,
     )
@@ -260,10 +260,8 @@ def _meta_author(metas: dict[str, str]) -> str | None:
 
 def _lang(value: Any) -> str | None:
     if isinstance(value, dict):
-        value = value.get("name") or value.get("alternateName")
-    if isinstance(value, str) and re.match(r"^[a-zA-Z]{2,3}(?:[-_][a-zA-Z]{2,4})?$", value.strip()):
-        return value.strip().split("-")[0].split("_")[0].lower()
-    return None
+        value = value.get("alternateName") or value.get("name")
+    return normalise_language(value)
 
 
 def _first_str(*values: Any) -> str | None:

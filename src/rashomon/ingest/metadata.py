@@ -5,6 +5,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import functools
+import html
 import json
 import re
 from importlib import resources
@@ -287,9 +288,62 @@ def _title_place(place: str) -> str:
 # ----------------------------------------------------------------------------------------- language
 
 
+# ISO 639-2/3 and retired codes pages still declare, to ISO 639-1.
+_LANGUAGE_ALIASES = {
+    "eng": "en", "fra": "fr", "fre": "fr", "deu": "de", "ger": "de", "spa": "es", "ita": "it", "por": "pt",
+    "rus": "ru", "zho": "zh", "chi": "zh", "jpn": "ja", "kor": "ko", "ara": "ar", "nld": "nl", "dut": "nl",
+    "pol": "pl", "tur": "tr", "ukr": "uk", "swe": "sv", "nor": "no", "nob": "no", "nb": "no", "nn": "no",
+    "dan": "da", "fin": "fi", "ell": "el", "gre": "el", "heb": "he", "iw": "he", "hin": "hi", "ind": "id",
+    "in": "id", "ji": "yi", "ces": "cs", "cze": "cs", "hun": "hu", "ron": "ro", "rum": "ro", "vie": "vi",
+    "tha": "th", "fas": "fa", "per": "fa", "cat": "ca", "srp": "sr", "hrv": "hr", "bul": "bg", "slk": "sk",
+}
+LANGUAGE_NAMES = {
+    "en": "English", "fr": "French", "de": "German", "es": "Spanish", "it": "Italian", "pt": "Portuguese",
+    "ru": "Russian", "zh": "Chinese", "ja": "Japanese", "ko": "Korean", "ar": "Arabic", "nl": "Dutch",
+    "pl": "Polish", "tr": "Turkish", "uk": "Ukrainian", "sv": "Swedish", "no": "Norwegian", "da": "Danish",
+    "fi": "Finnish", "el": "Greek", "he": "Hebrew", "hi": "Hindi", "id": "Indonesian", "cs": "Czech",
+    "hu": "Hungarian", "ro": "Romanian", "vi": "Vietnamese", "th": "Thai", "fa": "Persian", "ca": "Catalan",
+}  # fmt: skip
+
+
+def normalise_language(code: object) -> str | None:
+    """An ISO 639-1 code from what a page declares: "en_IN", "en-gb", "EN", "eng", "zh-Hans-CN" -> the
+    language alone; anything that is not a language tag gives None."""
+    if not isinstance(code, str):
+        return None
+    match = re.match(r"^\s*([a-zA-Z]{2,3})(?:[-_][a-zA-Z0-9]{1,8})*\s*$", code)
+    if not match:
+        return None
+    base = match[1].lower()
+    base = _LANGUAGE_ALIASES.get(base, base)
+    return base if len(base) == 2 else None
+
+
+def language_name(code: str | None) -> str:
+    return LANGUAGE_NAMES.get(code or "", code or "unknown")
+
+
+# Scripts that name their language outright; langdetect confuses Chinese with Korean on short texts.
+_SCRIPTS = (
+    ("ko", re.compile(r"[\uac00-\ud7af\u1100-\u11ff]")),
+    ("ja", re.compile(r"[\u3040-\u30ff]")),
+    ("zh", re.compile(r"[\u4e00-\u9fff\u3400-\u4dbf]")),
+)
+
+
 def detect_language(text: str) -> str | None:
-    """ISO 639-1 code of the text's language (langdetect, made deterministic), or None when unsure."""
+    """ISO 639-1 code of the text's language (the script for Chinese, Japanese and Korean, else
+    langdetect made deterministic), or None when unsure."""
     sample = text[:3000]
+    letters = sum(1 for ch in sample if ch.isalpha())
+    if letters:
+        counts = {code: len(pattern.findall(sample)) for code, pattern in _SCRIPTS}
+        if counts["ko"] >= 0.2 * letters:
+            return "ko"
+        if counts["ja"] >= 0.05 * letters and counts["ja"] + counts["zh"] >= 0.3 * letters:
+            return "ja"  # kana among the Han characters
+        if counts["zh"] >= 0.3 * letters:
+            return "zh"
     if len(re.findall(r"\w+", sample)) < 5:
         return None
     from langdetect import DetectorFactory, LangDetectException, detect_langs
@@ -299,7 +353,7 @@ def detect_language(text: str) -> str | None:
         best = detect_langs(sample)[0]
     except LangDetectException:
         return None
-    return best.lang if best.prob >= 0.6 else None
+    return normalise_language(best.lang.split("-")[0]) if best.prob >= 0.6 else None
 
 
 # ------------------------------------------------------------------------------------ titles, authors
@@ -311,7 +365,7 @@ def clean_title(title: str | None, site_names: tuple[str | None, ...] = ()) -> s
     """Strip a site-name prefix or suffix ("Headline | Outlet", "Outlet - Headline") from a title."""
     if not title:
         return None
-    title = re.sub(r"\s+", " ", title).strip()
+    title = re.sub(r"\s+", " ", html.unescape(title)).strip()  # "&#8216;" left in page metadata
     parts = _TITLE_SEPARATORS.split(title)
     if len(parts) > 1:
         names = {_loose(n) for n in site_names if n}
@@ -350,7 +404,10 @@ def clean_author(author: str | None, site_names: tuple[str | None, ...] = ()) ->
     """
     if not author:
         return None
-    text = re.sub(r"\s+", " ", author).strip(" ,;|")
+    from rashomon.ingest.credits import split_byline
+
+    authors, _place, _editors = split_byline(html.unescape(author))  # only the people who wrote it
+    text = re.sub(r"\s+", " ", "; ".join(authors)).strip(" ,;|")
     text = _AUTHOR_PREFIX.sub("", text)
     parts = [p.strip(" ,;|") for p in re.split(r"\s*(?:;|\||\band\b|&|,)\s*", text) if p.strip(" ,;|")]
     loose_sites = {_loose(s) for s in site_names if s}

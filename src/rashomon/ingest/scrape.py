@@ -214,6 +214,7 @@ class ScrapeResult:
     published: str | None = None
     url: str | None = None
     removed: list[tuple[str, str]] = field(default_factory=list)  # (kind, text) of what was dropped
+    byline: str | None = None  # the byline as written (author, place, editors: ingest/credits.py)
 
 
 def clean_scrape(
@@ -245,9 +246,13 @@ def clean_scrape(
     for b in dropped:
         if b.kind == "byline" and not result.author:
             result.author = clean_author(_byline_name(b.text))
+            result.byline = _byline_name(b.text)
         elif b.kind == "date" and not result.published:
             result.published = parse_date(_DATE_LABEL.sub("", b.text))
         result.removed.append((b.kind, b.text))
+    # What follows the body (credit lines, related links, footers) is kept in ``removed`` for the
+    # extractor, which reads wire credit lines ("Reporting by ...") from it.
+    result.removed.extend((b.kind, b.text) for b in blocks[end:])
     body = _drop_repeats(body, result)
     body = _trim_edges(body, result)
     paragraphs = _join_broken(body)
@@ -573,6 +578,7 @@ def _read_header(header: list[_Block], result: ScrapeResult, title_hint: str | N
     for block in header:
         if block.kind == "byline" and not result.author:
             result.author = clean_author(_byline_name(block.text))
+            result.byline = _byline_name(block.text)
         elif block.kind == "date" and not result.published:
             result.published = parse_date(_DATE_LABEL.sub("", block.text))
         elif block.kind in ("heading", "short", "prose") and not _FURNITURE.match(block.text):

@@ -35,7 +35,7 @@ _GLOB_CHARS = re.compile(r"[*?\[]")
 # Inside folders, project files are not articles: dotfiles, backups, code, data, images and the usual
 # README/LICENSE documents. A file named explicitly is always read.
 _SKIP_NAMES = re.compile(
-    r"^\.|~$|\.(?:py|pyc|db|sqlite|json|lock|png|jpe?g|gif|pdf|zip|css|js|toml|ya?ml|cfg|ini)$"
+    r"^\.|~$|\.(?:py|pyc|db|sqlite|json|lock|png|jpe?g|gif|pdf|zip|css|js|toml|ya?ml|cfg|ini|part)$"
     r"|^(?:readme|license|licence|changelog|contributing|authors|notice|copying)(?:\.\w+)?$",
     re.IGNORECASE,
 )
@@ -119,17 +119,21 @@ def sniff_kind(text: str) -> str:
 
 
 def read_sources(
-    sources: Iterable[str], settings: Settings, fetcher: Fetcher | None = None
+    sources: Iterable[str], settings: Settings, fetcher: Fetcher | None = None, *, absolute: bool = False
 ) -> Iterator[RawDocument | Failure]:
     """Yield a RawDocument for every article found in the sources, or a Failure with the reason.
 
     This is the read stage's failure boundary: whatever one input (or one record of a container) makes a
-    reader raise becomes a Failure naming it, and the iteration goes on with the next input.
+    reader raise becomes a Failure naming it, and the iteration goes on with the next input. With
+    ``absolute``, files are named by their absolute path (what the store keeps, so that any spelling of
+    the path finds them later).
     """
     for item in expand_sources(sources):
         if isinstance(item, Failure):
             yield item.replace(source=display_name(item.source))
             continue
+        if absolute and not _URL_RE.match(item):
+            item = os.path.abspath(item)
         label = display_name(item)
         try:
             if _URL_RE.match(item):
@@ -174,6 +178,14 @@ def _read_stream(
         start = _gzip_head(raw.peek(1 << 16)) if gzipped else raw.peek(1 << 16)
     except OSError as exc:
         raise BadInput(label, f"unreadable ({exc.strerror or exc})") from exc
+    if _is_rashomon_output(start):
+        yield Failure(
+            source=label,
+            reason="a report or listing written by Rashomon, not an article",
+            error="own output",
+            skipped=True,
+        )
+        return
     if kind == "warc" or start.lstrip(b"\r\n").startswith(b"WARC/") or start.startswith(b"filedesc://"):
         yield from read_warc(raw, label, settings)
         return
@@ -205,6 +217,18 @@ def _read_stream(
         yield from read_feed(text, label, settings, fetcher)
     else:
         yield RawDocument(source=label, kind=kind, content=text)
+
+
+_OWN_OUTPUT = re.compile(
+    rb"^\s*(?:# Rashomon: how the reports differ\n"
+    rb'|\{\n  "(?:events|articles|ingest)": [\[{]'
+    rb'|<!DOCTYPE html>\n<html[^>]*><head><meta charset="utf-8"><meta name="generator" content="rashomon">)'
+)
+
+
+def _is_rashomon_output(head: bytes) -> bool:
+    """A report or JSON listing Rashomon wrote (``-o`` into a folder that is read again next time)."""
+    return bool(_OWN_OUTPUT.match(head[:300]))
 
 
 def _gzip_head(compressed: bytes) -> bytes:

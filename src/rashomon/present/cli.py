@@ -1,45 +1,54 @@
-"""The ``rashomon`` command line (Typer + Rich).
+"""The ``rashomon`` command line (Typer).
 
-Results go to stdout (``--format json`` prints exactly one JSON object); progress, summaries and error
-messages go to stderr. Library exceptions are turned into messages here and nowhere else.
+Results go to stdout or to the file given with ``-o`` (``--format json`` writes exactly one JSON object);
+progress, summaries and error messages go to stderr. Library exceptions become messages here and nowhere
+else. Heavy libraries (spaCy, trafilatura, SQLAlchemy...) are imported by the commands that need them,
+so ``--version`` and ``--help`` answer at once.
 """
 
 from __future__ import annotations
 
-import json
 import logging
-import re
 import signal
 import sys
 import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-from rich.table import Table
-from rich.text import Text
+from typer.core import TyperGroup
 
 from rashomon import __version__
-from rashomon.errors import RashomonError
-from rashomon.ingest import Fetcher
-from rashomon.pipeline import IngestSummary, extract_articles, failures_by_stage, ingest, name_outlets
-from rashomon.records import Article, Failure
-from rashomon.settings import Settings
-from rashomon.store import Store, describe_store_error
+
+if TYPE_CHECKING:
+    from rashomon.ingest import Fetcher
+    from rashomon.records import Article, Failure
+    from rashomon.settings import Settings
+
+_GLOBAL_FLAGS = ("-v", "--verbose", "--debug")
+
+
+class _Commands(TyperGroup):
+    """``-v`` / ``--verbose`` / ``--debug`` are accepted anywhere on the line, not only before the command."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        if args and "--" not in args:
+            flags = [a for a in args if a in _GLOBAL_FLAGS]
+            args = flags + [a for a in args if a not in _GLOBAL_FLAGS]
+        return super().parse_args(ctx, args)
+
 
 app = typer.Typer(
     name="rashomon",
+    cls=_Commands,
     help="Read news reports from many outlets, group those that tell the same event, and show how they differ.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,  # plain help: option names are never cut, [brackets] are never read as markup
 )
-out = Console(soft_wrap=True)
-err = Console(stderr=True, soft_wrap=True)
 
 
 class Format(StrEnum):
@@ -61,27 +70,32 @@ PrivateOption = Annotated[
     bool,
     typer.Option("--allow-private-network", help="Let the fetcher reach loopback and private addresses."),
 ]
+NoFetchOption = Annotated[bool, typer.Option("--no-fetch", help="Never fetch urls or linked pages.")]
 StrictOption = Annotated[bool, typer.Option("--strict", help="Exit non-zero when any input fails.")]
-WorkersOption = Annotated[
-    int | None,
-    typer.Option(
-        "--workers", min=1, help="Processes that parse [env RASHOMON_WORKERS; default both cores from 200 articles]."
-    ),
-]
 ModelOption = Annotated[
     str | None,
     typer.Option(
         "--model", help="spaCy pipeline package for the analysis [env RASHOMON_MODEL; default en_core_web_sm]."
     ),
 ]
+WorkersOption = Annotated[
+    int | None,
+    typer.Option(
+        "--workers", min=1, help="Processes that parse [env RASHOMON_WORKERS; default: both cores from 200 articles]."
+    ),
+]
+OutputOption = Annotated[
+    str | None, typer.Option("--output", "-o", help="Write the output to this file instead of stdout.")
+]
 SourcesArg = Annotated[
     list[str], typer.Argument(help="Files, folders, globs or http(s) urls (pages or RSS/Atom feeds).")
 ]
+JsonFormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
 
 
 def _version(value: bool) -> None:
     if value:
-        out.print(f"rashomon {__version__}")
+        sys.stdout.write(f"rashomon {__version__}\n")
         raise typer.Exit()
 
 
@@ -111,11 +125,21 @@ def main(
 
 
 def _settings(**overrides: Any) -> Settings:
+    from rashomon.settings import Settings
+
     try:
         return Settings(**{k: v for k, v in overrides.items() if v is not None})
     except ValueError as exc:
-        err.print(f"[red]error:[/] bad settings: {exc}")
-        raise typer.Exit(2) from exc
+        _usage_error(f"bad settings: {exc}")
+        raise  # unreachable: _usage_error exits
+
+
+def _usage_error(message: str, code: int = 2) -> None:
+    """One line on stderr, then exit: 2 for a command line that cannot work, 1 for what is not found."""
+    from rashomon.present.output import error_line
+
+    error_line(message)
+    raise typer.Exit(code)
 
 
 @contextmanager
@@ -124,14 +148,20 @@ def _errors(db: str | None = None) -> Iterator[None]:
     never a traceback (``--debug`` logs it)."""
     import sqlalchemy as sa
 
+    from rashomon.errors import RashomonError
+    from rashomon.present.output import err, error_line
+
     try:
         yield
     except RashomonError as exc:
-        _error_line(str(exc))
+        error_line(str(exc))
         raise typer.Exit(1) from exc
     except sa.exc.DBAPIError as exc:
+        from rashomon.settings import DEFAULT_DB
+        from rashomon.store import describe_store_error
+
         logging.getLogger(__name__).debug("store error", exc_info=True)
-        _error_line(describe_store_error(db or Settings().db, exc))
+        error_line(describe_store_error(db or DEFAULT_DB, exc))
         raise typer.Exit(1) from exc
     except KeyboardInterrupt as exc:
         err.print("[yellow]interrupted[/]")
@@ -140,118 +170,11 @@ def _errors(db: str | None = None) -> Iterator[None]:
         raise
     except Exception as exc:  # a bug outside any article's boundary: one line, the traceback with --debug
         logging.getLogger(__name__).debug("unexpected error", exc_info=True)
-        _error_line(
+        error_line(
             f"unexpected {type(exc).__name__}: {exc} (this is a bug: run again with --debug for the traceback "
             "and report it)"
         )
         raise typer.Exit(1) from exc
-
-
-def _error_line(message: str) -> None:
-    err.print(Text.assemble(("error:", "red"), " ", safe_text(message)), highlight=False)
-
-
-_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
-def safe_text(text: str) -> str:
-    """Text that prints as valid UTF-8 whatever it holds (an undecodable byte of a file name is kept as a
-    lone surrogate by Python: it is written as ``\\udcff``)."""
-    return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
-
-
-def _json_text(payload: Any, indent: int = 2) -> str:
-    return safe_text(json.dumps(payload, ensure_ascii=False, indent=indent))
-
-
-def _write(text: str) -> None:
-    sys.stdout.buffer.write(text.encode("utf-8"))
-    sys.stdout.flush()
-
-
-def _print_json(payload: dict[str, Any]) -> None:
-    _write(_json_text(payload) + "\n")
-
-
-def _stream_json(key: str, items: Iterable[dict[str, Any]], extra: dict[str, Any] | None = None) -> int:
-    """Print ``{key: [items...], **extra}`` as it comes, item by item, byte for byte what ``_print_json``
-    would print for the whole list; returns how many items were printed."""
-    count = 0
-    for item in items:
-        body = "\n".join("    " + line for line in _json_text(item).split("\n"))
-        _write(("{\n" + f'  "{key}": [\n' if count == 0 else ",\n") + body)
-        count += 1
-    tail = ""
-    for name, value in (extra or {}).items():
-        tail += f",\n  {json.dumps(name)}: " + _json_text(value).replace("\n", "\n  ")
-    _write(("\n  ]" if count else "{\n" + f'  "{key}": []') + tail + "\n}\n")
-    return count
-
-
-def _report_failures(failures: list[Failure]) -> None:
-    for failure in failures:
-        where = "failed" if failure.stage == "read" else f"failed ({failure.stage})"
-        err.print(
-            Text.assemble((f"{where}:", "yellow"), " ", safe_text(failure.source), ": ", safe_text(failure.reason)),
-            highlight=False,
-        )
-
-
-def _failed(failures: list[Failure]) -> str:
-    """"3 failed (extract 2, analyse 1)"."""
-    if not failures:
-        return "0 failed"
-    stages = ", ".join(f"{stage} {n}" for stage, n in failures_by_stage(failures).items())
-    return f"{len(failures)} failed ({stages})"
-
-
-def _exit_code(succeeded: int, failed: int, strict: bool) -> int:
-    if failed and (strict or succeeded == 0):
-        return 1
-    return 0
-
-
-OUTLET_WINDOW = 200  # articles whose outlets are named together when a long stream is printed as it comes
-
-
-def _named_in_windows(items: Iterable[Article | Failure], failures: list[Failure]) -> Iterator[Article]:
-    """Articles with their outlets named from the pages around them (``name_outlets``), a window at a
-    time so that memory stays flat on a crawl; failures are collected on the way."""
-    names: dict[str, str] = {}
-    window: list[Article] = []
-    for item in items:
-        if isinstance(item, Failure):
-            failures.append(item)
-            continue
-        window.append(item)
-        if len(window) >= OUTLET_WINDOW:
-            yield from name_outlets(window, names)
-            window = []
-    yield from name_outlets(window, names)
-
-
-@app.command()
-def extract(
-    sources: SourcesArg,
-    fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
-    allow_private_network: PrivateOption = False,
-    no_fetch: Annotated[bool, typer.Option("--no-fetch", help="Never fetch urls or linked pages.")] = False,
-    strict: StrictOption = False,
-) -> None:
-    """Extract articles (text and metadata) from SOURCES without storing them."""
-    settings = _settings(allow_private_network=allow_private_network or None)
-    failures: list[Failure] = []
-    with _errors(), _fetcher(settings, no_fetch) as fetcher:
-        articles = _named_in_windows(extract_articles(sources, settings, fetcher), failures)
-        if fmt == Format.json:
-            count = _stream_json("articles", (a.summary() for a in articles))
-        else:
-            listed = list(articles)
-            _article_table(listed, with_source=True)
-            count = len(listed)
-    _report_failures(failures)
-    err.print(f"{count} extracted, {_failed(failures)}")
-    raise typer.Exit(_exit_code(count, len(failures), strict))
 
 
 @contextmanager
@@ -259,6 +182,8 @@ def _fetcher(settings: Settings, disabled: bool) -> Iterator[Fetcher | None]:
     if disabled:
         yield None
         return
+    from rashomon.ingest import Fetcher
+
     with Fetcher(settings) as fetcher:
         yield fetcher
 
@@ -275,6 +200,8 @@ class _StopRequest:
         return self.requested
 
     def _handle(self, _signum: int, _frame: Any) -> None:
+        from rashomon.present.output import err
+
         if self.requested:
             raise KeyboardInterrupt
         self.requested = True
@@ -290,19 +217,88 @@ class _StopRequest:
             signal.signal(signal.SIGINT, self._previous)
 
 
+OUTLET_WINDOW = 200  # articles whose outlets are named together when a long stream is printed as it comes
+
+
+def _articles(
+    sources: list[str], settings: Settings, fetcher: Fetcher | None, failures: list[Failure]
+) -> Iterator[Article]:
+    """Extracted articles with their outlets named (``name_outlets``: the store's names for their domains,
+    and names pages of the same domain declare), a window at a time so that memory stays flat on a crawl;
+    failures are collected on the way."""
+    from rashomon.pipeline import OutletNames, extract_articles
+    from rashomon.records import Failure
+
+    names = OutletNames.from_store(settings)
+    window: list[Article] = []
+    for item in extract_articles(sources, settings, fetcher):
+        if isinstance(item, Failure):
+            failures.append(item)
+            continue
+        window.append(item)
+        if len(window) >= OUTLET_WINDOW:
+            yield from names.apply(window)
+            window = []
+    yield from names.apply(window)
+
+
+# -------------------------------------------------------------------------------------------- commands
+
+
+@app.command()
+def extract(
+    sources: SourcesArg,
+    fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
+    output: OutputOption = None,
+    allow_private_network: PrivateOption = False,
+    no_fetch: NoFetchOption = False,
+    strict: StrictOption = False,
+) -> None:
+    """Extract articles (text and metadata) from SOURCES without storing them."""
+    from rashomon.present.output import (
+        article_table,
+        err,
+        exit_code,
+        failed_summary,
+        report_failures,
+        sink_to,
+        stream_json,
+    )
+
+    settings = _settings(allow_private_network=allow_private_network or None)
+    failures: list[Failure] = []
+    with _errors(), _fetcher(settings, no_fetch) as fetcher, sink_to(output) as sink:
+        articles = _articles(sources, settings, fetcher, failures)
+        if fmt == Format.json:
+            count = stream_json(sink, "articles", (a.summary() for a in articles))
+        else:
+            listed = list(articles)
+            article_table(listed, with_source=True, sink=sink)
+            count = len(listed)
+    report_failures(failures)
+    err.print(f"{count} extracted, {failed_summary(failures)}")
+    raise typer.Exit(exit_code(count, failures, strict))
+
+
 @app.command("ingest")
 def ingest_command(
     sources: SourcesArg,
     db: DbOption = None,
     allow_private_network: PrivateOption = False,
-    no_fetch: Annotated[bool, typer.Option("--no-fetch", help="Never fetch urls or linked pages.")] = False,
+    no_fetch: NoFetchOption = False,
     strict: StrictOption = False,
     no_analyse: Annotated[bool, typer.Option("--no-analyse", help="Store only; analyse later.")] = False,
     model: ModelOption = None,
     workers: WorkersOption = None,
     fmt: Annotated[Format, typer.Option("--format", "-f", help="Summary format.")] = Format.table,
 ) -> None:
-    """Ingest SOURCES into the store: extract, deduplicate, store, analyse (idempotent and resumable)."""
+    """Ingest SOURCES into the store: extract, deduplicate, store, analyse, cluster (idempotent, resumable)."""
+    from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    from rashomon.pipeline import ingest
+    from rashomon.present.output import err, exit_code, print_json, report_failures, safe_text, sink_to
+    from rashomon.store import Store
+
     settings = _settings(
         db=db,
         allow_private_network=allow_private_network or None,
@@ -339,9 +335,10 @@ def ingest_command(
                 "Run the same command again to resume."
             )
             raise typer.Exit(130) from exc
-    _report_failures(summary.failures)
+    report_failures(summary.failures)
     if fmt == Format.json:
-        _print_json({"ingest": summary.to_dict()})
+        with sink_to(None) as sink:
+            print_json(sink, {"ingest": summary.to_dict()})
     _print_summary(summary)
     if summary.interrupted:
         err.print(
@@ -349,10 +346,12 @@ def ingest_command(
             "Run the same command again to resume (stored inputs are skipped, analysis and events catch up)."
         )
         raise typer.Exit(130)
-    raise typer.Exit(_exit_code(summary.succeeded, len(summary.failures), strict))
+    raise typer.Exit(exit_code(summary.succeeded, summary.failures, strict))
 
 
-def _print_summary(summary: IngestSummary) -> None:
+def _print_summary(summary: Any) -> None:
+    from rashomon.present.output import err, failed_summary
+
     parts = [
         f"[green]{summary.added} added[/]",
         f"{summary.analysed} analysed",
@@ -360,9 +359,12 @@ def _print_summary(summary: IngestSummary) -> None:
         f"{summary.republished} republished (carrier recorded)",
         f"{summary.duplicate} duplicate",
     ]
+    if summary.versions:
+        parts.append(f"{summary.versions} new versions of stored articles")
     if summary.skipped:
         parts.append(f"{summary.skipped} already ingested")
-    parts.append(f"[{'red' if summary.failures else 'dim'}]{_failed(summary.failures)}[/]")
+    failed = [f for f in summary.failures if not f.skipped]
+    parts.append(f"[{'red' if failed else 'dim'}]{failed_summary(summary.failures)}[/]")
     err.print(", ".join(parts))
 
 
@@ -373,7 +375,7 @@ def analyse(
         typer.Argument(help="Files, folders, globs or urls; with --stored, article ids (or none: all)."),
     ] = None,
     stored: Annotated[
-        bool, typer.Option("--stored", help="Analyse articles of the store and save the analyses.")
+        bool, typer.Option("--stored", help="Analyse articles of the store, save the analyses, cluster them.")
     ] = False,
     redo: Annotated[
         bool, typer.Option("--redo", help="With --stored: analyse again even if already analysed.")
@@ -381,30 +383,41 @@ def analyse(
     db: DbOption = None,
     model: ModelOption = None,
     workers: WorkersOption = None,
-    fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
+    fmt: JsonFormatOption = Format.table,
+    output: OutputOption = None,
     allow_private_network: PrivateOption = False,
-    no_fetch: Annotated[bool, typer.Option("--no-fetch", help="Never fetch urls or linked pages.")] = False,
+    no_fetch: NoFetchOption = False,
     strict: StrictOption = False,
 ) -> None:
     """Entities, quotes with speakers, claims and dates of SOURCES (or of stored articles)."""
     from rashomon.pipeline import analyse_extracted, analyse_stored
+    from rashomon.present.output import err, exit_code, failed_summary, report_failures, sink_to, stream_json
+    from rashomon.records import Failure
 
+    if redo and not stored:
+        _usage_error("--redo works with --stored (it analyses stored articles again)")
+    if not stored and not sources:
+        _usage_error("give SOURCES to analyse, or --stored")
     settings = _settings(db=db, model=model, workers=workers, allow_private_network=allow_private_network or None)
     failures: list[Failure] = []
+    clustered = 0
 
-    def show(results: Iterable[Any]) -> int:
+    def show(results: Iterable[Any], sink: Any) -> int:
         if fmt == Format.json:
-            return _stream_json("articles", (analysed_record(r.article, r.analysis) for r in results))
+            return stream_json(sink, "articles", (analysed_record(r.article, r.analysis) for r in results))
         from rashomon.present.views import print_analysis
 
         count = 0
         for r in results:
-            print_analysis(out, r.article, r.analysis)
+            print_analysis(sink.console, r.article, r.analysis)
             count += 1
         return count
 
-    with _errors(settings.db):
+    with _errors(settings.db), sink_to(output) as sink:
         if stored:
+            from rashomon.events.incremental import cluster_pending
+            from rashomon.store import Store
+
             with _StopRequest() as stop, Store.open(settings) as store:
                 ids = None
                 if sources:
@@ -415,17 +428,18 @@ def analyse(
                             failures.append(Failure(source=ref, reason="no stored article matches"))
                         else:
                             ids.append(found.id)
-                count = show(analyse_stored(store, settings, ids, redo=redo, on_failure=failures.append, stop=stop))
+                results = analyse_stored(store, settings, ids, redo=redo, on_failure=failures.append, stop=stop)
+                count = show(results, sink)
+                if not stop():  # every analysed article belongs to an event, whichever command analysed it
+                    clustered = len(cluster_pending(store, settings, on_failure=failures.append))
         else:
-            if not sources:
-                err.print("[red]error:[/] give SOURCES to analyse, or --stored")
-                raise typer.Exit(2)
             with _fetcher(settings, no_fetch) as fetcher:
-                articles = list(_named_in_windows(extract_articles(sources, settings, fetcher), failures))
-                count = show(analyse_extracted(articles, settings, failures.append))
-    _report_failures(failures)
-    err.print(f"{count} analysed, {_failed(failures)}")
-    raise typer.Exit(_exit_code(count, len(failures), strict))
+                articles = list(_articles(list(sources or []), settings, fetcher, failures))
+                count = show(analyse_extracted(articles, settings, failures.append), sink)
+    report_failures(failures)
+    joined = f", {clustered} clustered" if stored else ""
+    err.print(f"{count} analysed{joined}, {failed_summary(failures)}")
+    raise typer.Exit(exit_code(count, failures, strict))
 
 
 def analysed_record(article: Article, analysis: Any) -> dict[str, Any]:
@@ -452,91 +466,115 @@ def compare(
     sources: Annotated[list[str] | None, typer.Argument(help="Files, folders, globs or urls to compare.")] = None,
     event: Annotated[int | None, typer.Option("--event", help="Compare a stored event instead.")] = None,
     fmt: Annotated[ReportFormat, typer.Option("--format", "-f", help="Report format.")] = ReportFormat.markdown,
-    output: Annotated[str | None, typer.Option("--output", "-o", help="Write the report to this file.")] = None,
+    output: OutputOption = None,
     db: DbOption = None,
     model: ModelOption = None,
     workers: WorkersOption = None,
     allow_private_network: PrivateOption = False,
-    no_fetch: Annotated[bool, typer.Option("--no-fetch", help="Never fetch urls or linked pages.")] = False,
+    no_fetch: NoFetchOption = False,
     strict: StrictOption = False,
 ) -> None:
     """Compare how outlets report each event: shared, unique and conflicting claims, omissions, quotes and
     speakers, framing, voices and timeline."""
     from rashomon.pipeline import compare_sources, compare_stored
+    from rashomon.present.output import err, exit_code, failed_summary, report_failures, sink_to
     from rashomon.present.reports import render
 
+    if event is not None and sources:
+        _usage_error("give SOURCES to compare, or --event ID, not both")
+    if event is None and not sources:
+        _usage_error("give SOURCES to compare, or --event ID")
     settings = _settings(db=db, model=model, workers=workers, allow_private_network=allow_private_network or None)
     failures: list[Failure] = []
     with _errors(settings.db):
         if event is not None:
-            with Store.open(settings, mode="auto") as store:
-                found = compare_stored(store, settings, event)
-            if found is None:
-                err.print(f"[red]error:[/] no event {event}")
-                raise typer.Exit(1)
-            compared = [found]
-            n_events = 1
-        else:
-            if not sources:
-                err.print("[red]error:[/] give SOURCES to compare, or --event ID")
-                raise typer.Exit(2)
-            with _fetcher(settings, no_fetch) as fetcher:
-                compared, events, failures = compare_sources(sources, settings, fetcher)
-            n_events = len(events)
-    _report_failures(failures)
-    report = render(compared, fmt.value)
-    if output:
-        from pathlib import Path
+            from rashomon.store import Store
 
-        Path(output).write_text(safe_text(report), encoding="utf-8")
-        err.print(Text(f"report written to {safe_text(output)}"))
-    else:
-        _write(safe_text(report if report.endswith("\n") else report + "\n"))
-    err.print(f"{len(compared)} of {n_events} events compared (two or more outlets), {_failed(failures)}")
-    raise typer.Exit(_exit_code(len(compared) or n_events, len(failures), strict))
+            with Store.open(settings, mode="auto") as store:
+                found, stored = compare_stored(store, settings, event)
+            if stored is None:
+                _usage_error(f"no event {event} in the store (see `rashomon events`)", 1)
+            if found is None:
+                err.print(
+                    f"event {event} has articles from one outlet only ({', '.join(stored.outlets) or 'unknown'}): "  # type: ignore[union-attr]
+                    "there is nothing to compare yet. `rashomon event "
+                    f"{event}` shows its articles; ingest reports from other outlets to compare them."
+                )
+                raise typer.Exit(0)
+            compared, n_events = [found], 1
+        else:
+            with _fetcher(settings, no_fetch) as fetcher:
+                compared, events, failures = compare_sources(list(sources or []), settings, fetcher)
+            n_events = len(events)
+        report_failures(failures)
+        with sink_to(output, "report") as sink:
+            report = render(compared, fmt.value)
+            sink.write(report if report.endswith("\n") else report + "\n")
+    err.print(f"{len(compared)} of {n_events} events compared (two or more outlets), {failed_summary(failures)}")
+    raise typer.Exit(exit_code(len(compared) or n_events, failures, strict))
 
 
 @app.command()
 def cluster(
-    sources: SourcesArg,
-    fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
+    sources: Annotated[list[str] | None, typer.Argument(help="Files, folders, globs or urls to group.")] = None,
+    stored: Annotated[
+        bool, typer.Option("--stored", help="Cluster the store's analysed articles that are in no event yet.")
+    ] = False,
+    redo: Annotated[
+        bool, typer.Option("--redo", help="With --stored: drop every stored event and cluster all articles again.")
+    ] = False,
+    db: DbOption = None,
+    fmt: JsonFormatOption = Format.table,
+    output: OutputOption = None,
     model: ModelOption = None,
     workers: WorkersOption = None,
     allow_private_network: PrivateOption = False,
-    no_fetch: Annotated[bool, typer.Option("--no-fetch", help="Never fetch urls or linked pages.")] = False,
+    no_fetch: NoFetchOption = False,
     strict: StrictOption = False,
 ) -> None:
-    """Group SOURCES into events (same real-world event, not same topic), without a store."""
+    """Group SOURCES into events (same real-world event, not same topic), without a store; or, with
+    --stored, the store's articles."""
+    from rashomon.present.output import (
+        err,
+        event_table,
+        exit_code,
+        failed_summary,
+        print_json,
+        report_failures,
+        sink_to,
+    )
+
+    if redo and not stored:
+        _usage_error("--redo works with --stored (it rebuilds the store's events)")
+    if stored and sources:
+        _usage_error("give SOURCES to cluster, or --stored, not both")
+    if not stored and not sources:
+        _usage_error("give SOURCES to cluster, or --stored")
+    settings = _settings(db=db, model=model, workers=workers, allow_private_network=allow_private_network or None)
+    failures: list[Failure] = []
+    if stored:
+        from rashomon.events.incremental import cluster_pending
+        from rashomon.store import Store
+
+        with _errors(settings.db), Store.open(settings) as store:
+            if redo:
+                store.reset_events()
+            assigned = cluster_pending(store, settings, on_failure=failures.append)
+            events = len(set(assigned.values()))
+        report_failures(failures)
+        err.print(f"{len(assigned)} articles clustered into {events} events, {failed_summary(failures)}")
+        raise typer.Exit(exit_code(len(assigned), failures, strict))
     from rashomon.pipeline import cluster_sources
 
-    settings = _settings(model=model, workers=workers, allow_private_network=allow_private_network or None)
-    with _errors(), _fetcher(settings, no_fetch) as fetcher:
-        events, analysed, failures = cluster_sources(sources, settings, fetcher)
-    _report_failures(failures)
-    if fmt == Format.json:
-        _print_json({"events": [e.summary() for e in events]})
-    else:
-        _event_table(events)
-    err.print(f"{len(analysed)} articles in {len(events)} events, {_failed(failures)}")
-    raise typer.Exit(_exit_code(len(analysed), len(failures), strict))
-
-
-def _event_table(events: list[Any]) -> None:
-    table = Table(show_lines=True)
-    for name in ("event", "dates", "title", "outlets", "articles"):
-        table.add_column(name, overflow="fold")
-    for event in events:
-        dates = event.start or ""
-        if event.end and event.end != event.start:
-            dates += f" – {event.end}"
-        table.add_row(
-            event.id,
-            dates,
-            Text(event.title or ""),
-            Text(", ".join(event.outlets)),
-            Text("\n".join(a.source for a in event.articles)),
-        )
-    out.print(table)
+    with _errors(), _fetcher(settings, no_fetch) as fetcher, sink_to(output) as sink:
+        found, analysed, failures = cluster_sources(list(sources or []), settings, fetcher)
+        if fmt == Format.json:
+            print_json(sink, {"events": [e.summary() for e in found]})
+        else:
+            event_table(found, sink=sink)
+    report_failures(failures)
+    err.print(f"{len(analysed)} articles in {len(found)} events, {failed_summary(failures)}")
+    raise typer.Exit(exit_code(len(analysed), failures, strict))
 
 
 @app.command("events")
@@ -544,33 +582,33 @@ def events_command(
     db: DbOption = None,
     limit: Annotated[int, typer.Option(help="At most this many events.")] = 50,
     min_size: Annotated[int, typer.Option("--min-size", help="Only events with at least this many articles.")] = 1,
-    fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
+    fmt: JsonFormatOption = Format.table,
 ) -> None:
     """List the store's events, most recent first: dates, outlets, size."""
+    from rashomon.present.output import out, print_json, safe_text, sink_to
+    from rashomon.store import Store
+
     settings = _settings(db=db)
     with _errors(settings.db), Store.open(settings, mode="read") as store:
         rows = store.list_events(limit=limit, min_size=min_size)
     if fmt == Format.json:
-        _print_json(
-            {
-                "events": [
-                    {
-                        "id": str(r["id"]),
-                        "title": r["title"],
-                        "start": r["start"],
-                        "end": r["end"],
-                        "outlets": r["outlets"],
-                        "size": r["size"],
-                    }
-                    for r in rows
-                ]
-            }
-        )
+        keys = ("title", "start", "end", "outlets", "size")
+        with sink_to(None) as sink:
+            print_json(sink, {"events": [{"id": str(r["id"]), **{k: r[k] for k in keys}} for r in rows]})
         return
+    from rich.table import Table
+    from rich.text import Text
+
     table = Table("id", "dates", "size", "title", "outlets")
     for r in rows:
         dates = (r["start"] or "") + (f" – {r['end']}" if r["end"] and r["end"] != r["start"] else "")
-        table.add_row(str(r["id"]), dates, str(r["size"]), Text(r["title"] or ""), Text(", ".join(r["outlets"])))
+        table.add_row(
+            str(r["id"]),
+            dates,
+            str(r["size"]),
+            Text(safe_text(r["title"] or "")),
+            Text(safe_text(", ".join(r["outlets"]))),
+        )
     out.print(table)
 
 
@@ -578,21 +616,24 @@ def events_command(
 def event_command(
     event_id: Annotated[int, typer.Argument(help="Event id (from `rashomon events`).")],
     db: DbOption = None,
-    fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
+    fmt: JsonFormatOption = Format.table,
 ) -> None:
     """Show one stored event: its articles, outlets, dates and the events merged into it."""
     from rashomon.pipeline import stored_event
+    from rashomon.present.output import err, event_table, print_json, sink_to
+    from rashomon.store import Store
 
     settings = _settings(db=db)
     with _errors(settings.db), Store.open(settings, mode="read") as store:
         event = stored_event(store, event_id)
     if event is None:
-        err.print(f"[red]error:[/] no event {event_id}")
-        raise typer.Exit(1)
-    if fmt == Format.json:
-        _print_json({"events": [event.summary()]})
+        _usage_error(f"no event {event_id} in the store (see `rashomon events`)", 1)
         return
-    _event_table([event])
+    with sink_to(None) as sink:
+        if fmt == Format.json:
+            print_json(sink, {"events": [event.summary()]})
+            return
+        event_table([event], sink=sink)
     if event.merged_from:
         err.print(f"merged from events {', '.join(event.merged_from)}")
 
@@ -603,18 +644,22 @@ def list_command(
     outlet: Annotated[str | None, typer.Option(help="Only this outlet.")] = None,
     limit: Annotated[int, typer.Option(help="At most this many articles.")] = 100,
     offset: Annotated[int, typer.Option(help="Skip this many first.")] = 0,
-    fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
+    fmt: JsonFormatOption = Format.table,
 ) -> None:
-    """List stored articles, newest first."""
+    """List stored articles (their latest versions), newest first."""
+    from rashomon.present.output import article_table, err, print_json, sink_to
+    from rashomon.store import Store
+
     settings = _settings(db=db)
     with _errors(settings.db), Store.open(settings, mode="read") as store:
         articles = list(store.iter_articles(outlet=outlet, limit=limit, offset=offset))
         total = store.count_articles()
-    if fmt == Format.json:
-        _print_json({"articles": [_stored_summary(a) for a in articles], "total": total})
-    else:
-        _article_table(articles, with_source=False)
-        err.print(f"{len(articles)} of {total} stored articles")
+    with sink_to(None) as sink:
+        if fmt == Format.json:
+            print_json(sink, {"articles": [_stored_summary(a) for a in articles], "total": total})
+            return
+        article_table(articles, with_source=False, sink=sink)
+    err.print(f"{len(articles)} of {total} stored articles")
 
 
 def _stored_summary(article: Article) -> dict[str, Any]:
@@ -624,53 +669,35 @@ def _stored_summary(article: Article) -> dict[str, Any]:
     return data
 
 
-def _article_table(articles: list[Article], *, with_source: bool) -> None:
-    if not articles:
-        return
-    table = Table(show_lines=False, expand=False)
-    table.add_column("source" if with_source else "id", overflow="fold", max_width=40)
-    for name in ("published", "outlet", "title", "author", "lang", "words"):
-        table.add_column(name, overflow="fold")
-    if not with_source:
-        table.add_column("carried by", overflow="fold")
-    for a in articles:
-        row = [
-            a.source if with_source else a.id,
-            a.published or "",
-            a.outlet or "",
-            a.title or "",
-            a.author or "",
-            a.language or "",
-            str(len(a.text.split())),
-        ]
-        if not with_source:
-            row.append(", ".join(dict.fromkeys(c.outlet or c.source for c in a.carriers)))
-        table.add_row(*(Text(cell) for cell in row))  # article text is hostile: never Rich markup
-    out.print(table)
-
-
 @app.command()
 def show(
-    article: Annotated[str, typer.Argument(help="Article id (or a unique prefix), url or source.")],
+    article: Annotated[str, typer.Argument(help="Article id (or a unique prefix), url, or file (any spelling).")],
     db: DbOption = None,
-    fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
+    fmt: JsonFormatOption = Format.table,
 ) -> None:
-    """Show one stored article: metadata, carriers, text, entities and quotes with speakers."""
+    """Show one stored article: metadata, carriers, versions, text, entities and quotes with speakers."""
+    from rashomon.present.output import err, out, print_json, sink_to
+    from rashomon.store import Store
+
     settings = _settings(db=db)
     with _errors(settings.db), Store.open(settings, mode="read") as store:
         found = store.get_article(article)
         analysis = store.get_analysis(found.id) if found else None
+        versions = store.versions_of(found.id) if found else []
     if found is None:
-        err.print(f"[red]error:[/] no stored article matches {article!r}")
-        raise typer.Exit(1)
+        _usage_error(f"no stored article matches {article!r}", 1)
+        return
     if fmt == Format.json:
         record = analysed_record(found, analysis) if analysis else found.summary()
         record.update(_stored_summary(found))
-        _print_json({"articles": [record]})
+        record["versions"] = versions
+        with sink_to(None) as sink:
+            print_json(sink, {"articles": [record]})
         return
-    from rashomon.present.views import print_analysis, print_article
+    from rashomon.present.views import print_analysis, print_article, print_versions
 
     print_article(out, found)
+    print_versions(out, versions)
     if analysis is not None:
         print_analysis(out, found, analysis, header=False)
     else:

@@ -63,3 +63,20 @@ def print_analysis(console: Console, article: Article, analysis: Analysis, *, he
             Text(speaker), Text(quote.speaker_as_written or ""), Text(quote.cue or ""), quote.kind, Text(quote.text)
         )
     console.print(quotes)
+
+
+def print_versions(console: Console, versions: list[dict[str, object]]) -> None:
+    """The versions of an article (same url or file, new texts), oldest first."""
+    if not versions:
+        return
+    table = Table("id", "stored", "published", "words", "title", title="versions", title_justify="left")
+    for v in versions:
+        mark = " (shown)" if v["latest"] else ""
+        table.add_row(
+            Text(f"{v['id']}{mark}"),
+            Text(str(v["stored"] or "")[:19]),
+            Text(str(v["published"] or "")),
+            str(v["words"]),
+            Text(str(v["title"] or "")),
+        )
+    console.print(table)

@@ -29,6 +29,7 @@ from rashomon.ingest import dedup
 from rashomon.records import Analysis, Article, Carrier, Dateline, IngestOutcome, published_instant
 from rashomon.settings import Settings
 from rashomon.store.events_db import EventStoreMixin
+from rashomon.store.names_db import OutletNamesMixin
 from rashomon.store.schema import analyses, article_entities, articles, carriers, inputs, minhash_bands
 
 logger = logging.getLogger(__name__)
@@ -193,7 +194,7 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-class Store(EventStoreMixin):
+class Store(EventStoreMixin, OutletNamesMixin):
     """The article store. Open with ``Store.open(settings)``; every write is one transaction per batch."""
 
     def __init__(self, engine: Engine, settings: Settings, *, read_only: bool = False) -> None:
@@ -291,8 +292,15 @@ class Store(EventStoreMixin):
         existing = conn.execute(
             sa.select(articles.c.id).where(articles.c.content_hash == article.content_hash)
         ).scalar()
+        previous = None if existing else self._current_at(conn, locator)
         if existing:
             status = self._add_carrier(conn, existing, article, locator, "exact", 1.0)
+        elif previous:
+            # The same url (or file) with a new text: a new version; the earlier one is kept, superseded.
+            sig = dedup.signature(article.text, self.settings.minhash_permutations)
+            self._insert_article(conn, article.replace(version_of=previous), sig, locator)
+            conn.execute(sa.update(articles).where(articles.c.id == previous).values(superseded_by=article.id))
+            existing, status = article.id, "version"
         else:
             sig = dedup.signature(article.text, self.settings.minhash_permutations)
             near_id, score = self._near_duplicate(conn, sig)
@@ -313,6 +321,15 @@ class Store(EventStoreMixin):
             article_id=existing,
             reason=None if status == "added" else _reason(status),
         )
+
+    def _current_at(self, conn: Connection, locator: str) -> str | None:
+        """The latest version of the article first stored from this url or file, if any."""
+        return conn.execute(
+            sa.select(articles.c.id)
+            .join(carriers, carriers.c.article_id == articles.c.id)
+            .where(carriers.c.locator == locator, carriers.c.relation == "original", articles.c.superseded_by.is_(None))
+            .limit(1)
+        ).scalar()
 
     def _near_duplicate(self, conn: Connection, sig: Any) -> tuple[str | None, float]:
         keys = dedup.band_keys(sig, self.settings.near_duplicate_threshold)
@@ -356,6 +373,9 @@ class Store(EventStoreMixin):
                 published=article.published,
                 published_at=published_instant(article.published),
                 published_from=article.published_from,
+                version_of=article.version_of,
+                editors=article.editors,
+                byline_place=article.byline_place,
                 language=article.language,
                 dateline_place=dl.place,
                 dateline_date=dl.date,
@@ -434,26 +454,41 @@ class Store(EventStoreMixin):
                     found[article_id] = Analysis.from_dict(json.loads(data))
         return found
 
-    def unanalysed_ids(self, model: str | None = None) -> list[str]:
-        """Articles without an analysis (or, given a model name, without one by that model)."""
+    def unanalysed_ids(self, model: str | None = None, language: str | None = None) -> list[str]:
+        """Articles without an analysis (or, given a model name, without one by that model); given a
+        language, only articles in it or of unknown language (the others cannot be analysed by the model)."""
         query = sa.select(articles.c.id).outerjoin(analyses, analyses.c.article_id == articles.c.id)
         condition = analyses.c.article_id.is_(None) | (analyses.c.version != ANALYSIS_VERSION)
         if model:
             condition = condition | (analyses.c.model != model)
+        query = query.where(condition, articles.c.superseded_by.is_(None))  # earlier versions are not redone
+        if language:
+            query = query.where(articles.c.language.is_(None) | (articles.c.language == language))
         with self.engine.connect() as conn:
-            return list(conn.execute(query.where(condition).order_by(articles.c.id)).scalars())
+            return list(conn.execute(query.order_by(articles.c.id)).scalars())
 
     # -------------------------------------------------------------------------------------- reads
 
     def count_articles(self) -> int:
+        """Stored articles, each counted once (its latest version)."""
+        query = sa.select(sa.func.count()).select_from(articles).where(articles.c.superseded_by.is_(None))
         with self.engine.connect() as conn:
-            return int(conn.execute(sa.select(sa.func.count()).select_from(articles)).scalar() or 0)
+            return int(conn.execute(query).scalar() or 0)
 
     def iter_articles(
-        self, *, outlet: str | None = None, limit: int | None = None, offset: int = 0, ids: Iterable[str] | None = None
+        self,
+        *,
+        outlet: str | None = None,
+        limit: int | None = None,
+        offset: int = 0,
+        ids: Iterable[str] | None = None,
+        include_superseded: bool = False,
     ) -> Iterator[Article]:
-        """Stored articles, newest publication first (undated last), with their carriers."""
+        """Stored articles (their latest versions, unless ``include_superseded``), newest publication first
+        (undated last), with their carriers."""
         query = sa.select(articles).order_by(articles.c.published_at.desc().nulls_last(), articles.c.id)
+        if not include_superseded:
+            query = query.where(articles.c.superseded_by.is_(None))
         if outlet:
             query = query.where(sa.func.lower(articles.c.outlet) == outlet.lower())
         if ids is not None:
@@ -490,10 +525,20 @@ class Store(EventStoreMixin):
             yield _article_from_row(row, tuple(by_article.get(row["id"], ())))
 
     def get_article(self, ref: str) -> Article | None:
-        """An article by id, id prefix (at least 4 characters), url or source."""
+        """An article by id, id prefix (at least 4 characters), url, or file in any spelling (relative to
+        the working directory, absolute, ``./``): the latest version unless an earlier one's id is given."""
+        import os
+
+        spellings = [ref]
+        if "://" not in ref:
+            spellings.append(os.path.abspath(os.path.expanduser(ref)))
+        else:
+            from rashomon.ingest.metadata import canonical_url
+
+            spellings.append(canonical_url(ref) or ref)
         with self.engine.connect() as conn:
             found = conn.execute(sa.select(articles.c.id).where(articles.c.id == ref)).scalar()
-            if not found and len(ref) >= 4:
+            if not found and len(ref) >= 4 and "/" not in ref:
                 matches = (
                     conn.execute(
                         sa.select(articles.c.id).where(articles.c.id.like(ref.replace("%", "") + "%")).limit(2)
@@ -505,12 +550,67 @@ class Store(EventStoreMixin):
             if not found:
                 found = conn.execute(
                     sa.select(carriers.c.article_id)
-                    .where(sa.or_(carriers.c.url == ref, carriers.c.source == ref, carriers.c.locator == ref))
+                    .join(articles, articles.c.id == carriers.c.article_id)
+                    .where(
+                        sa.or_(
+                            carriers.c.url.in_(spellings),
+                            carriers.c.source.in_(spellings),
+                            carriers.c.locator.in_(spellings),
+                        )
+                    )
+                    .order_by(articles.c.superseded_by.is_not(None), carriers.c.id.desc())
                     .limit(1)
                 ).scalar()
+                found = self._latest(conn, found) if found else None
         if not found:
             return None
-        return next(self.iter_articles(ids=[found]), None)
+        return next(self.iter_articles(ids=[found], include_superseded=True), None)
+
+    def _latest(self, conn: Connection, article_id: str) -> str:
+        for _ in range(1000):  # a chain of versions, newest last
+            newer = conn.execute(sa.select(articles.c.superseded_by).where(articles.c.id == article_id)).scalar()
+            if not newer:
+                break
+            article_id = newer
+        return article_id
+
+    def versions_of(self, article_id: str) -> list[dict[str, Any]]:
+        """Every version of the article, oldest first: id, title, published, when stored, words, latest?"""
+        with self.engine.connect() as conn:
+            first = article_id
+            for _ in range(1000):
+                older = conn.execute(sa.select(articles.c.version_of).where(articles.c.id == first)).scalar()
+                if not older:
+                    break
+                first = older
+            chain, current = [], first
+            for _ in range(1000):
+                row = conn.execute(
+                    sa.select(
+                        articles.c.id,
+                        articles.c.title,
+                        articles.c.published,
+                        articles.c.created_at,
+                        articles.c.text,
+                        articles.c.superseded_by,
+                    ).where(articles.c.id == current)
+                ).first()
+                if row is None:
+                    break
+                chain.append(
+                    {
+                        "id": row.id,
+                        "title": row.title,
+                        "published": row.published,
+                        "stored": row.created_at.isoformat() if row.created_at else None,
+                        "words": len(row.text.split()),
+                        "latest": row.superseded_by is None,
+                    }
+                )
+                if not row.superseded_by:
+                    break
+                current = row.superseded_by
+        return chain if len(chain) > 1 else []
 
 
 def _insert_carrier(
@@ -534,7 +634,11 @@ def _insert_carrier(
 
 
 def _reason(status: str) -> str:
-    return {"duplicate": "already stored", "republished": "copy of a stored article: carrier recorded"}.get(status, "")
+    return {
+        "duplicate": "already stored",
+        "republished": "copy of a stored article: carrier recorded",
+        "version": "a new text of a stored article (same url or file): stored as its latest version",
+    }.get(status, "")
 
 
 def _article_from_row(row: Any, carrier_list: tuple[Carrier, ...]) -> Article:
@@ -562,4 +666,8 @@ def _article_from_row(row: Any, carrier_list: tuple[Carrier, ...]) -> Article:
         content_hash=row["content_hash"],
         published_from=row["published_from"],
         carriers=carrier_list,
+        editors=row["editors"],
+        byline_place=row["byline_place"],
+        version_of=row["version_of"],
+        superseded_by=row["superseded_by"],
     )

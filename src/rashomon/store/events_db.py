@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
 
-from rashomon.store.schema import analyses, counters, event_articles, event_merges, events, feature_df
+from rashomon.store.schema import analyses, articles, counters, event_articles, event_merges, events, feature_df
 
 
 @dataclass
@@ -84,14 +84,25 @@ class EventStoreMixin:
         return found
 
     def unclustered_analysed_ids(self) -> list[str]:
-        """Articles that have an analysis but belong to no event, by id."""
+        """Articles (latest versions) that have an analysis but belong to no event, by id."""
         query = (
             sa.select(analyses.c.article_id)
-            .where(~analyses.c.article_id.in_(sa.select(event_articles.c.article_id)))
+            .join(articles, articles.c.id == analyses.c.article_id)
+            .where(
+                ~analyses.c.article_id.in_(sa.select(event_articles.c.article_id)),
+                articles.c.superseded_by.is_(None),
+            )
             .order_by(analyses.c.article_id)
         )
         with self.engine.connect() as conn:
             return list(conn.execute(query).scalars())
+
+    def reset_events(self) -> None:
+        """Drop every event, membership, merge and feature frequency (``cluster --stored --redo``)."""
+        with self.engine.begin() as conn:
+            for table in (event_articles, event_merges, events, feature_df):
+                conn.execute(sa.delete(table))
+            conn.execute(sa.delete(counters).where(counters.c.name == "documents"))
 
     def feature_frequencies(self, wanted: dict[str, set[str]]) -> tuple[dict[str, Counter[str]], int]:
         """Document frequencies of the given feature keys, and the number of documents counted."""

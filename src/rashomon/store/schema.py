@@ -46,6 +46,21 @@ articles = Table(
     Column("minhash", LargeBinary),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("published_at", String(40), index=True),  # the same moment in UTC, for ordering (0004)
+    # Versions (0005): a new text from the same url or file supersedes the stored one, which is kept.
+    Column("version_of", String(32), index=True),  # the version this one replaced
+    Column("superseded_by", String(32), index=True),  # the newer version, None for the latest
+    Column("editors", Text),  # "Editing by ..." of the byline, "; "-separated
+    Column("byline_place", Text),  # "Jane Roe in Bengaluru": where the author filed from
+)
+
+# What each domain is called (0005), learned from any page that declares it: an outlet's name does not
+# depend on which of its pages came in the same batch.
+outlet_names = Table(
+    "outlet_names",
+    metadata,
+    Column("domain", String(255), primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
 )
 
 # Every outlet/url that carried an article's content: the original, exact copies, near copies.

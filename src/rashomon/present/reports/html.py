@@ -48,7 +48,7 @@ def render_html(events: list[ComparedEvent]) -> str:
     for event in events:
         body.extend(_event(event))
     return (
-        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><meta name="generator" content="rashomon">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">"
         f"<title>Rashomon report</title><style>{_CSS}</style></head><body><main>\n"
