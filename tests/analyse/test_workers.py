@@ -63,9 +63,10 @@ def test_workers_lost_worker_costs_no_article(sig: int) -> None:
     started = threading.Event()
     thread = _hit_a_worker_once(sig, started)
     results: list[AnalysedArticle | Failure] = []
-    for result in analyse_in_pool(iter(articles), settings, 2, grace=2.0):
+    for result in analyse_in_pool(iter(articles), settings, 2, grace=2.0, start_timeout=60.0):
         results.append(result)
-        started.set()
+        if len(results) >= 6:  # both workers have most likely loaded the model by now
+            started.set()
     thread.join()
     # A killed or frozen worker's task is rerun article by article on a fresh worker: nothing is lost
     # (the articles themselves are fine), nothing is duplicated, the order is the input's.

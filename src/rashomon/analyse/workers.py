@@ -40,6 +40,7 @@ logger = logging.getLogger(__name__)
 TASK_SIZE = 4  # articles sent to a worker at once: enough to batch the parse, few to rerun on a crash
 _START_TIMEOUT = 300.0  # seconds a worker may take to import spaCy and load the model
 _GRACE = 30.0  # seconds added to every task's deadline (the worker's own budget fires first)
+_START_RETRIES = 3  # workers that may die while starting before the run gives up
 
 
 class WorkerStartFailed(RashomonError):
@@ -111,7 +112,12 @@ class _Worker:
 
 
 def analyse_in_pool(
-    articles: Iterable[Article], settings: Settings, processes: int, *, grace: float = _GRACE
+    articles: Iterable[Article],
+    settings: Settings,
+    processes: int,
+    *,
+    grace: float = _GRACE,
+    start_timeout: float = _START_TIMEOUT,
 ) -> Iterator[AnalysedArticle | Failure]:
     """Analyse articles on ``processes`` worker processes; results (or failures) in input order.
 
@@ -128,6 +134,7 @@ def analyse_in_pool(
     queue: deque[list[int]] = deque()  # tasks waiting for a worker (reruns first)
     next_seq = next_out = 0
     task_ids = 0
+    start_failures = 0
     limit = processes * TASK_SIZE * 4  # articles read but not yet yielded
 
     def refill() -> None:
@@ -188,7 +195,7 @@ def analyse_in_pool(
                 return
             if not busy:
                 continue
-            deadlines = [w.deadline if w.ready else w.started + _START_TIMEOUT for w in busy]
+            deadlines = [w.deadline if w.ready else w.started + start_timeout for w in busy]
             timeout = max(0.0, min(deadlines) - time.monotonic())
             ready = wait([w.conn for w in busy], timeout=timeout)
             for worker in busy:
@@ -198,9 +205,15 @@ def analyse_in_pool(
                     except (EOFError, OSError):
                         code = worker.process.exitcode
                         if not worker.ready:
-                            raise WorkerStartFailed(
-                                f"an analysis process ended while starting (exit code {code})"
-                            ) from None
+                            # Killed while loading the model (out of memory, an operator): start another,
+                            # a few times; a model that cannot load says so in an "error" message instead.
+                            start_failures += 1
+                            if start_failures > _START_RETRIES:
+                                raise WorkerStartFailed(
+                                    f"analysis processes keep ending while starting (exit code {code})"
+                                ) from None
+                            restart(worker)
+                            continue
                         lost(worker, f"the analysis process died on this article (exit code {code})")
                         continue
                     if "error" in message:
@@ -222,8 +235,11 @@ def analyse_in_pool(
                         f"analysis took longer than its {budget:g} s time budget (setting article_time_budget); "
                         "its process was stopped",
                     )
-                elif not worker.ready and time.monotonic() > worker.started + _START_TIMEOUT:
-                    raise WorkerStartFailed(f"an analysis process did not start within {_START_TIMEOUT:g} s")
+                elif not worker.ready and time.monotonic() > worker.started + start_timeout:
+                    start_failures += 1
+                    if start_failures > _START_RETRIES:
+                        raise WorkerStartFailed(f"analysis processes do not start within {start_timeout:g} s")
+                    restart(worker)
     finally:
         for worker in workers:
             worker.stop()
