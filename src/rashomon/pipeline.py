@@ -193,11 +193,13 @@ def stored_event(store: Store, event_id: int) -> Event | None:
 
 
 def cluster_sources(
-    sources: Iterable[str], settings: Settings, fetcher: Fetcher | None = None
+    sources: Iterable[str], settings: Settings, fetcher: Fetcher | None = None, *, one_event: bool = False
 ) -> tuple[list[Event], list[AnalysedArticle], list[Failure]]:
-    """``rashomon cluster``: extract, analyse and group into events, without a store. Failures of every
-    stage are returned, in the order they happened."""
+    """``rashomon cluster``: extract, analyse and group into events, without a store (``one_event``: the
+    user says the inputs tell one event; they are not clustered). Failures of every stage are returned, in
+    the order they happened."""
     from rashomon.events import cluster_events
+    from rashomon.events.build import make_event
     from rashomon.events.incremental import params_for
 
     articles: list[Article] = []
@@ -206,6 +208,9 @@ def cluster_sources(
         (failures if isinstance(item, Failure) else articles).append(item)  # type: ignore[arg-type]
     named = OutletNames.from_store(settings).apply(articles)
     analysed = list(analyse_extracted(dedupe_copies(named, settings), settings, failures.append))
+    if one_event:
+        events = [make_event("ev1", [item.article for item in analysed], {})] if analysed else []
+        return events, analysed, failures
     events = cluster_events(analysed, params_for(settings), on_failure=failures.append)
     clustered = {a.article_id for event in events for a in event.articles}
     return events, [item for item in analysed if item.article.id in clustered], failures
@@ -323,28 +328,38 @@ def analyse_stored(
 
 
 def compare_sources(
-    sources: Iterable[str], settings: Settings, fetcher: Fetcher | None = None, *, min_outlets: int = 2
+    sources: Iterable[str],
+    settings: Settings,
+    fetcher: Fetcher | None = None,
+    *,
+    min_outlets: int = 2,
+    one_event: bool = False,
 ) -> tuple[list[ComparedEvent], list[Event], list[Failure]]:
-    """``rashomon compare SOURCE...``: cluster the inputs, then compare every event with two or more
-    outlets. An event whose comparison fails is a Failure of stage "compare" naming the event and its
-    articles; the other events are compared."""
-    events, analysed, failures = cluster_sources(sources, settings, fetcher)
+    """``rashomon compare SOURCE...``: cluster the inputs (or, with ``one_event``, take them as one event),
+    then compare every event with two or more outlets. An event whose comparison fails is a Failure of
+    stage "compare" naming the event and its articles; the other events are compared."""
+    events, analysed, failures = cluster_sources(sources, settings, fetcher, one_event=one_event)
     by_id = {item.article.id: item for item in analysed}
     compared = []
     for event in events:
         if len({a.outlet or a.source for a in event.articles}) < min_outlets:
             continue
-        result = compare_one(event, [by_id[a.article_id] for a in event.articles])
+        result = compare_one(event, [by_id[a.article_id] for a in event.articles], settings)
         (failures if isinstance(result, Failure) else compared).append(result)  # type: ignore[arg-type]
     return compared, events, failures
 
 
-def compare_one(event: Event, items: list[AnalysedArticle]) -> ComparedEvent | Failure:
+def compare_one(
+    event: Event, items: list[AnalysedArticle], settings: Settings | None = None
+) -> ComparedEvent | Failure:
     """Compare one event inside the compare stage's failure boundary."""
+    from rashomon.compare.align import Alignment
     from rashomon.compare.core import compare_event
 
+    alignment = Alignment(embeddings=settings.compare_embeddings) if settings else None
+
     try:
-        return compare_event(event, items)
+        return compare_event(event, items, alignment)
     except Exception as exc:  # the compare stage's boundary: this event fails alone
         sources = ", ".join(a.source for a in event.articles)
         return failure_of(exc, f"event {event.id} ({sources})", "compare")
@@ -360,6 +375,8 @@ def compare_stored(store: Store, settings: Settings, event_id: int) -> tuple[Com
         return None, None
     if len({a.outlet or a.source for a in event.articles}) < 2:
         return None, event
+    from rashomon.compare.align import Alignment
+
     ids = [a.article_id for a in event.articles]
     items = list(analyse_stored(store, settings, ids))
-    return compare_event(event, items), event
+    return compare_event(event, items, Alignment(embeddings=settings.compare_embeddings)), event

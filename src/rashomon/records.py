@@ -293,6 +293,7 @@ class Quantity(Record):
     value: float | None
     noun: str | None = None
     verb: str | None = None  # what happened to what is counted: "lose" in "12 people lost their lives"
+    part: bool = False  # a part of a whole named elsewhere ("four of the patients", "including five children")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -317,6 +318,14 @@ class Claim(Record):
     lemmas: tuple[str, ...] = ()  # content lemmas, for alignment across outlets
     quantities: tuple[Quantity, ...] = ()  # counted things: 12 "people", 3,400 "resident"
     places: tuple[str, ...] = ()  # places named in the claim
+    date_verbs: tuple[str | None, ...] = ()  # per date of ``dates``: the verb it dates ("die" in "died on Friday")
+    times: tuple[str, ...] = ()  # times of day as "HH:MM", "~HH:MM" when approximate ("about 7pm")
+    time_verbs: tuple[str | None, ...] = ()  # per time: the verb it times
+    predicate_negated: bool = False  # the predicate itself is denied ("no siren sounded"), not another clause
+    items: tuple[str, ...] = ()  # described things: "vehicle:van:white panel" (kind:noun:modifiers)
+    predicate: str | None = None  # lemma of the main verb ("arrest"), or of the head word of a fragment
+    subject: str | None = None  # who or what does it: an entity id ("e3") or a lemma ("police")
+    object: str | None = None  # whom or what it is done to, likewise
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -408,6 +417,19 @@ class Statement(Record):
 
 
 @dataclass(frozen=True, kw_only=True)
+class Conflict(Record):
+    """Two statements about one happening that disagree on one slot (compare/conflicts.py)."""
+
+    statements: tuple[str, str]  # "article id:claim id" of each
+    sources: tuple[str, str]
+    slot: str  # "death toll", "amount", "percentage", "date", "time", "place", "who", "description", ...
+    values: tuple[str, str]  # what each says
+    note: str
+    confidence: float  # the slot rule's certainty times the link's
+    possible: bool = False  # confidence under 0.5: shown apart, as a possible conflict
+
+
+@dataclass(frozen=True, kw_only=True)
 class ClaimGroup(Record):
     """Statements of several outlets aligned as one claim: shared, unique or in conflict."""
 
@@ -418,6 +440,9 @@ class ClaimGroup(Record):
     sources: tuple[str, ...] = ()
     similarity: float = 0.0
     conflicts: tuple[tuple[str, str], ...] = ()  # the statements that disagree, as "article id:claim id" pairs
+    confidence: float = 0.0  # mean link probability of the group's cross-article pairs (compare/pairs.py)
+    conflict_details: tuple[Conflict, ...] = ()  # each conflict (or possible conflict) with slot and values
+    closest: dict[str, float] = field(default_factory=dict)  # other sources: their likeliest claim stating it
 
 
 @dataclass(frozen=True, kw_only=True)

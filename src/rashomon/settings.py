@@ -60,3 +60,8 @@ class Settings(BaseSettings):
 
     # ---- events
     event_window_days: float = 10.0
+
+    # ---- compare
+    # Sentence embeddings in claim alignment (when the embeddings extra is installed); off: the lexical pair
+    # model (compare.pair_scorer_lexical.v1).
+    compare_embeddings: bool = True

@@ -111,6 +111,7 @@ def test_reports_demo_html(demo: list[ComparedEvent]) -> None:
     for outlet in ("The Northern Ledger", "Kettlemoor Courier", "The Daily Torch"):
         assert outlet in document
     assert 'class="badge conflict"' in document and 'class="badge shared"' in document
+    assert "<mark>" in document and 'class="slot"' in document
     assert "Marta Ostrelli" in document
 
 
@@ -119,10 +120,20 @@ def test_reports_demo_markdown(demo: list[ComparedEvent]) -> None:
     assert markdown.startswith("# Rashomon: how the reports differ\n")
     assert markdown.count("\n## ") == 2
     assert_tables_intact(markdown)
-    for heading in ("### Claims side by side", "### What each outlet leaves out", "### Who said what", "### Voices"):
+    for heading in (
+        "### Where the reports disagree",
+        "### What each outlet leaves out",
+        "### Facts several outlets report",
+        "### Reported by one outlet only",
+        "### Who said what",
+        "### Voices",
+    ):
         assert markdown.count(heading) == 2, heading
-    assert "**conflict**" in markdown and "**shared**" in markdown
-    assert "**Conflicts:**" in markdown
+    # Conflicts lead, each value that differs in bold; no table is wider than five columns.
+    assert markdown.index("### Where the reports disagree") < markdown.index("### Facts several outlets report")
+    assert "**death toll** — " in markdown and "**12**" in markdown
+    for row in _table_rows(markdown):
+        assert len(row) <= 5, row
     assert "<" not in markdown.replace("&lt;", "")
 
 

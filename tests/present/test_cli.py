@@ -400,7 +400,8 @@ def test_cli_compare_markdown_to_stdout(runner: CliRunner, flood_pair: Path) -> 
     assert result.exit_code == 0, result.stderr
     assert result.stdout.startswith("# Rashomon: how the reports differ\n")
     assert result.stdout.count("\n## ") == 1
-    assert "| status | Valley Herald | Coastline Post |" in result.stdout
+    assert "### Where the reports disagree" in result.stdout
+    assert "Valley Herald" in result.stdout and "Coastline Post" in result.stdout
     assert "1 of 1 events compared" in result.stderr
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 from rashomon.analyse.entities import EntityIndex, doc_text
 from rashomon.records import Claim, DateMention, Quantity, Quote
@@ -80,6 +80,16 @@ def build_claims(
                 if index.by_id[eid].type in ("GPE", "LOC", "FAC") and not _inside_name(sent, index, eid)
             )
         )
+        predicate, subject, obj = _frame(sent, index)
+        timed = [
+            (t, _governing_verb(ent.root))
+            for ent in doc.ents
+            if ent.label_ == "TIME" and sent.start_char <= ent.start_char < sent.end_char
+            for t in [parse_time(_with_prefix(ent))]
+            if t
+        ]
+        claim_dates = tuple(d for d in dates if sent.start_char <= d.start < sent.end_char)
+        date_verbs = tuple(_governing_verb(_token_at(doc, d.start)) for d in claim_dates)
         claims.append(
             Claim(
                 id=f"c{number + 1}",
@@ -90,16 +100,165 @@ def build_claims(
                 speaker_id=speaker_id,
                 quote_id=quote_id,
                 entities=tuple(entity_ids),
-                dates=tuple(d for d in dates if sent.start_char <= d.start < sent.end_char),
+                dates=claim_dates,
+                date_verbs=date_verbs,
                 numbers=numbers,
                 negated=negated,
                 paragraph=_paragraph_of(paragraphs, sent.start_char),
                 lemmas=lemmas,
                 quantities=quantities,
                 places=places,
+                predicate=predicate,
+                subject=subject,
+                object=obj,
+                times=tuple(t for t, _ in timed),
+                time_verbs=tuple(v for _, v in timed),
+                items=_items(sent),
+                predicate_negated=_predicate_negated(sent, predicate),
             )
         )
     return claims
+
+
+_APPROX = re.compile(r"\b(?:about|around|approximately|roughly|some|shortly|just|nearly|almost|circa|ca\.?)\b", re.I)
+_TIME = re.compile(
+    r"(?:(?P<h>\d{1,2})(?:[:.](?P<m>\d{2}))?\s*(?P<ap>a\.?m\.?|p\.?m\.?)|(?P<h24>[01]?\d|2[0-3])[:.h](?P<m24>[0-5]\d)"
+    r"|(?P<word>midnight|noon|midday))",
+    re.IGNORECASE,
+)
+
+
+def _token_at(doc: Doc, char: int) -> Token | None:
+    span = doc.char_span(char, char + 1, alignment_mode="expand")
+    return span.root if span is not None and len(span) else None
+
+
+def _governing_verb(token: Token | None) -> str | None:
+    """The verb a date or time phrase belongs to ("died" in "died on Friday"); a verb of speech ("said on
+    Monday") dates the statement, not the happening: it is returned as "say"."""
+    for _ in range(6):
+        if token is None:
+            return None
+        if (token.pos_ in ("VERB", "AUX") and token.lemma_.lower() not in ("be", "have")) or token.dep_ == "ROOT":
+            return token.lemma_.lower()
+        token = token.head if token.head is not token else None
+    return None
+
+
+def _predicate_negated(sent: Span, predicate: str | None) -> bool:
+    """Whether the claim's main verb is denied: a "not" on it, or "no"/"nobody" on its subject or object."""
+    for token in sent:
+        if token.lemma_.lower() != predicate:
+            continue
+        for child in token.children:
+            if child.dep_ == "neg":
+                return True
+            if child.dep_ in ("nsubj", "nsubjpass", "dobj", "attr") and (
+                child.lower_ in ("nobody", "nothing", "none", "no one")
+                or any(g.dep_ == "det" and g.lower_ in ("no", "neither") for g in child.children)
+            ):
+                return True
+        return False
+    return False
+
+
+def _with_prefix(ent: Span) -> str:
+    """A time entity with the word before it ("shortly" in "shortly after 2am")."""
+    before = ent.doc[ent.start - 2 : ent.start].text if ent.start >= 2 else ""
+    return f"{before} {ent.text}"
+
+
+def parse_time(text: str) -> str | None:
+    """A time of day as "HH:MM" ("~HH:MM" when approximate): "6pm", "18:30", "about 7 p.m.", "midnight"."""
+    match = _TIME.search(text)
+    if not match:
+        return None
+    if match["word"]:
+        hour, minute = (0, 0) if match["word"].lower() == "midnight" else (12, 0)
+    elif match["h24"] is not None:
+        hour, minute = int(match["h24"]), int(match["m24"])
+    else:
+        hour, minute = int(match["h"]) % 12, int(match["m"] or 0)
+        if match["ap"].lower().startswith("p"):
+            hour += 12
+    if hour > 23 or minute > 59:
+        return None
+    return ("~" if _APPROX.search(text) else "") + f"{hour:02d}:{minute:02d}"
+
+
+# Kinds of things reports describe differently ("a grey sedan" / "a blue lorry"); modifiers that describe.
+_KINDS = {
+    "vehicle": {"car", "sedan", "saloon", "van", "lorry", "truck", "pick-up", "pickup", "bus", "coach", "minibus",
+                "motorcycle", "motorbike", "scooter", "suv", "taxi", "jeep", "tractor", "hatchback", "estate"},
+    "vessel": {"ship", "boat", "trawler", "ferry", "yacht", "freighter", "tanker", "vessel", "barge", "dinghy",
+               "tug", "cargo", "liner"},
+    "building": {"house", "farmhouse", "villa", "flat", "apartment", "cottage", "mansion", "bungalow", "chalet"},
+    "weapon": {"rifle", "shotgun", "pistol", "handgun", "gun", "knife", "machete", "revolver", "crossbow"},
+    "thrown": {"coin", "bottle", "stone", "flare", "lighter", "can", "brick", "rock", "egg"},
+}  # fmt: skip
+_KIND_OF = {noun: kind for kind, nouns in _KINDS.items() for noun in nouns}
+
+
+def _items(sent: Span) -> tuple[str, ...]:
+    """Things of the kinds above with what describes them: "vehicle:van:white panel"."""
+    out = []
+    for token in sent:
+        kind = _KIND_OF.get(token.lemma_.lower()) if token.pos_ in ("NOUN", "PROPN") else None
+        if not kind:
+            continue
+        modifiers = [
+            c.lower_
+            for c in token.children
+            if c.dep_ in ("amod", "compound", "nmod") and c.i < token.i and c.pos_ in ("ADJ", "NOUN", "VERB", "PROPN")
+        ]
+        out.append(f"{kind}:{token.lemma_.lower()}:{' '.join(modifiers)}")
+    return tuple(dict.fromkeys(out))
+
+
+_SPEECH = {"say", "tell", "add", "report", "state", "announce", "claim", "insist", "confirm", "write"}
+
+
+def _frame(sent: Span, index: EntityIndex) -> tuple[str | None, str | None, str | None]:
+    """(predicate, subject, object) of a sentence: its main verb and who does what to whom. In reported
+    speech ("X died, police said") the reported clause is the claim: its verb is the predicate."""
+    root = sent.root
+    if root.lemma_.lower() == "be":  # "It was a security guard who raised the alarm": the cleft's verb
+        attr = next((c for c in root.children if c.dep_ == "attr"), None)
+        clause = next((c for c in attr.children if c.dep_ == "relcl"), None) if attr is not None else None
+        if clause is not None:
+            obj = next((c for c in clause.children if c.dep_ in ("dobj", "attr")), None)
+            return (
+                clause.lemma_.lower(),
+                index.by_token.get(attr.i) or attr.lemma_.lower(),
+                (index.by_token.get(obj.i) or obj.lemma_.lower()) if obj is not None else None,
+            )
+    if root.lemma_.lower() in _SPEECH:
+        reported = [c for c in root.children if c.dep_ in ("ccomp", "parataxis", "xcomp")]
+        if reported:
+            root = reported[0]
+    predicate = root.lemma_.lower() if root.pos_ in ("VERB", "AUX", "NOUN", "PROPN", "ADJ") else None
+
+    def filler(deps: tuple[str, ...]) -> str | None:
+        for child in root.children:
+            if child.dep_ in deps:
+                for token in child.subtree:
+                    eid = index.by_token.get(token.i)
+                    if eid:
+                        return eid
+                return child.lemma_.lower()
+        return None
+
+    subject = filler(("nsubj", "nsubjpass", "csubj"))
+    obj = filler(("dobj", "attr", "oprd"))
+    if obj is None:  # "arrested by a passer-by": the agent of a passive is its subject
+        for child in root.children:
+            if child.dep_ == "agent":
+                words = [t for t in child.subtree if t.i != child.i]
+                heads = [t for t in words if t.dep_ == "pobj" and t.pos_ in ("NOUN", "PROPN", "PRON")]
+                head = heads[0] if heads else next((t for t in words if t.pos_ in ("NOUN", "PROPN")), None)
+                if head is not None:
+                    obj, subject = subject, index.by_token.get(head.i) or head.lemma_.lower()
+    return predicate, subject, obj
 
 
 _LEMMA_POS = {"NOUN", "PROPN", "VERB", "ADJ", "NUM", "ADV"}
@@ -161,30 +320,66 @@ def parse_number(text: str) -> float | None:
     return total if found else None
 
 
+_CURRENCIES = {
+    "euro", "euros", "dollar", "dollars", "pound", "pounds", "crown", "crowns", "krona", "kronor", "franc",
+    "francs", "yen", "rupee", "rupees", "yuan", "rouble", "roubles", "ruble", "rubles", "€", "$", "£",
+}  # fmt: skip
+
+
 def _quantity(ent: Span) -> Quantity:
-    """What a number counts: the noun it modifies ("19 people"), the noun of "toll at 19", or its own unit."""
+    """What a number counts: the noun it modifies ("19 people"), the noun of "toll at 19", "percent of the
+    vote", a currency next to it (money), and the verb of what happened to it ("were evacuated")."""
     root = ent.root
+    doc = ent.doc
     noun = None
-    if root.dep_ in ("nummod", "quantmod", "npadvmod", "amod") and root.head.pos_ in ("NOUN", "PROPN", "ADJ"):
-        noun = root.head.lemma_.lower()
-    elif root.dep_ == "pobj" and root.head.head.pos_ in ("NOUN", "VERB"):
-        noun = root.head.head.lemma_.lower()
-    elif root.dep_ in ("dobj", "attr", "appos"):
-        noun = root.head.lemma_.lower()
-    if ent.label_ == "PERCENT":
-        noun = "%" + (f" {noun}" if noun else "")
-    elif ent.label_ == "MONEY":
+    text = ent.text
+    after = doc[ent.end] if ent.end < len(doc) else None
+    if ent.label_ == "MONEY" or (after is not None and after.lower_ in _CURRENCIES) or root.lower_ in _CURRENCIES:
         noun = "money"
+        if after is not None and after.lower_ in _CURRENCIES and after.lower_ not in text.lower():
+            text = f"{text} {after.text}"
+    elif ent.label_ == "PERCENT" or (after is not None and after.lower_ in ("percent", "per")):
+        measured = next((c for c in root.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+        of = next((c for c in measured.children if c.dep_ == "pobj"), None) if measured is not None else None
+        head = (
+            root.head if root.dep_ in ("nummod", "compound", "amod", "npadvmod") and root.head.pos_ == "NOUN" else None
+        )
+        target = of or head
+        noun = "%" + (f" {target.lemma_.lower()}" if target is not None else "")
+    elif root.dep_ in ("nummod", "quantmod", "npadvmod", "amod") and root.head.pos_ in ("NOUN", "PROPN", "ADJ"):
+        noun = root.head.lemma_.lower()
+    elif root.dep_ == "pobj" and root.head.head.pos_ == "NOUN":
+        noun = root.head.head.lemma_.lower()  # "a toll of 19"
+    elif root.dep_ in ("nsubj", "nsubjpass", "dobj", "attr") and root.pos_ == "NUM":
+        inner = next((c for c in root.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+        whole = next((c for c in inner.children if c.dep_ == "pobj"), None) if inner is not None else None
+        noun = whole.lemma_.lower() if whole is not None else None  # "three of the injured"
     verb = None
     token = root
-    for _ in range(4):  # up the tree to the verb the counted phrase depends on
+    for _ in range(5):  # up the tree to the verb the counted phrase depends on
         token = token.head
-        if token.pos_ in ("VERB", "AUX") and token.lemma_.lower() not in ("be", "have"):
-            verb = token.lemma_.lower()
-            break
+        if token.pos_ in ("VERB", "AUX"):
+            lemma = token.lemma_.lower()
+            if lemma in ("be", "have"):
+                xcomp = next((c for c in token.children if c.dep_ == "xcomp" and c.pos_ == "VERB"), None)
+                if xcomp is not None:  # "had to leave their homes"
+                    verb = xcomp.lemma_.lower()
+                    break
+                if token.dep_ in ("aux", "auxpass"):
+                    continue
+            else:
+                verb = lemma
+                break
         if token.head is token:
             break
-    return Quantity(text=ent.text, value=parse_number(ent.text), noun=noun, verb=verb)
+    # A count of part of a whole ("four of the patients", "including five children"); percentages and
+    # money "of" something are measures of it, not parts.
+    part = not noun or (not noun.startswith("%") and noun != "money")
+    part = part and (
+        any(c.dep_ == "prep" and c.lower_ == "of" for c in root.children)
+        or any(t.lower_ in ("including", "among") for t in doc[max(ent.start - 2, 0) : ent.start])
+    )
+    return Quantity(text=text, value=parse_number(ent.text), noun=noun, verb=verb, part=part)
 
 
 def _inside_name(sent: Span, index: EntityIndex, eid: str) -> bool:

@@ -14,169 +14,244 @@ differs. Conflicts are checked only on concrete things; framing differences are 
 
 from __future__ import annotations
 
-import math
-import re
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass
 
-from rashomon.records import Claim, ClaimGroup, Quantity, Statement
+from rashomon.compare.conflicts import POSSIBLE_BELOW, find_conflict
+from rashomon.compare.pairs import (
+    MODEL_LEXICAL,
+    MODEL_WITH_EMBEDDINGS,
+    ClaimRef,
+    EventClaims,
+    PairModel,
+    feature_rows,
+    load_model,
+)
+from rashomon.records import ClaimGroup, Conflict, Statement
 
-# Thresholds of compare.lexical_entity.v1, set on the ECB+ gold alignments (bench/compare.py) and the demo.
-# With sentence embeddings (the default install); measured on the ECB+ gold: F1 0.41 against 0.37 for the
-# best lexical-only setting.
-ALIGN_THRESHOLD = 0.45
-# The same issue in two framings ("election observation requires reform" / "observer missions show double
-# standards") scores lower: such a pair is linked when each claim is the other's single best match in the
-# other article and they share an entity or a word stem.
-ISSUE_THRESHOLD = 0.35
-CONFLICT_THRESHOLD = 0.22
-BEST_MATCH_SLACK = 0.05  # a link may go to a partner within this much of the best one
-CLOSE_MARGIN = 0.12  # near-paraphrases: this far above the alignment threshold
-LEXICAL_CLOSE_MARGIN = 0.05
-# Without the embedding extra, similarities are lexical and entity-based only and run lower; the best
-# lexical thresholds on the same gold set.
-LEXICAL_ALIGN_THRESHOLD = 0.40
-LEXICAL_ISSUE_THRESHOLD = 0.22
+# A pair of claims below this link probability is never a conflict: two statements must be about the
+# same happening before their numbers or places can contradict each other. Set on the planted-conflict set
+# (bench/compare.py) as the lowest floor that keeps its look-alike pairs apart.
+CONFLICT_FLOOR = 0.15
+# A link this strong makes two claims near paraphrases: their dates, times and places are compared even
+# when their verbs differ. Hand-set at the upper range of the pair model's probabilities for paraphrases.
+CLOSE_LINK = 0.75
+# Only candidate pairs this close (TF-IDF and embeddings mixed) are scored; the others are not the same
+# fact (a fact stated in two reports shares words or meaning) and scoring every pair of a 20-article event
+# would cost seconds.
+CANDIDATE_FLOOR = 0.12
+# Links go only between claims that are each other's best partner (within this much probability).
+BEST_SLACK = 0.1
+# Whether a group may hold only one claim of each report. Off: reports restate a fact (headline, lead,
+# body), and on the fully judged events (bench/fit_pair_scorer.py --skip-news-cv) allowing it gives link
+# F1 0.545 against 0.419 with one claim per report.
+ONE_PER_ARTICLE = False
+CANDIDATES_PER_ARTICLE = 4
 
 
-@dataclass
-class ClaimRef:
-    """A claim with its article and the canonical entity ids it names."""
+@dataclass(frozen=True)
+class Alignment:
+    """Settings of one alignment run: the pair model and whether to use sentence embeddings."""
 
-    source: str
-    outlet: str | None
-    article_id: str
-    claim: Claim
-    entities: frozenset[str]
+    embeddings: bool = True
+    model: PairModel | None = None  # None: the packaged model for the embeddings setting
+
+    def resolved(self, have_embeddings: bool) -> PairModel:
+        if self.model is not None:
+            return self.model
+        return load_model(MODEL_WITH_EMBEDDINGS if have_embeddings else MODEL_LEXICAL)
 
 
-def _features(ref: ClaimRef) -> Counter[str]:
-    features: Counter[str] = Counter()
-    for lemma in ref.claim.lemmas:
-        lemma = lemma.strip(".,'’\"")
-        if not lemma or lemma.isdigit():
+def link_probabilities(refs: list[ClaimRef], settings: Alignment | None = None) -> dict[tuple[int, int], float]:
+    """The probability that each candidate pair of claims (from different articles) states the same fact."""
+    settings = settings or Alignment()
+    embeddings = None
+    if settings.embeddings and (settings.model is None or "embedding_cosine" in settings.model.features):
+        from rashomon.embeddings import embed
+
+        embeddings = embed([r.claim.text for r in refs])
+    model = settings.resolved(embeddings is not None)
+    event = EventClaims(refs, embeddings)
+    pairs = _candidates(event)
+    if not pairs:
+        return {}
+    probabilities = model.probability(feature_rows(event, pairs, model.features))
+    return {pair: float(p) for pair, p in zip(pairs, probabilities, strict=True)}
+
+
+def _candidates(event: EventClaims) -> list[tuple[int, int]]:
+    """Pairs worth scoring: close enough, or among each claim's best few in the other article."""
+    keep: set[tuple[int, int]] = set()
+    articles = list(event.by_article)
+    for a_index, a in enumerate(articles):
+        for b in articles[a_index + 1 :]:
+            for i in event.by_article[a]:
+                ranked = sorted(event.by_article[b], key=lambda j: -event.closeness(i, j))
+                for rank, j in enumerate(ranked):
+                    if rank < CANDIDATES_PER_ARTICLE or event.closeness(i, j) >= CANDIDATE_FLOOR:
+                        keep.add((i, j) if i < j else (j, i))
+            for j in event.by_article[b]:
+                ranked = sorted(event.by_article[a], key=lambda i: -event.closeness(j, i))
+                for i in ranked[:CANDIDATES_PER_ARTICLE]:
+                    keep.add((i, j) if i < j else (j, i))
+    return sorted(keep)
+
+
+def near_best(
+    refs: list[ClaimRef], probability: dict[tuple[int, int], float], slack: float = BEST_SLACK
+) -> dict[tuple[int, int], float]:
+    """Only the pairs in which each claim is (within ``slack``) the other's most probable partner in the
+    other's report: one claim does not gather every loosely related sentence of another report."""
+    best: dict[tuple[int, str], float] = defaultdict(float)
+    for (i, j), p in probability.items():
+        best[(i, refs[j].article_id)] = max(best[(i, refs[j].article_id)], p)
+        best[(j, refs[i].article_id)] = max(best[(j, refs[i].article_id)], p)
+    return {
+        (i, j): p
+        for (i, j), p in probability.items()
+        if p >= best[(i, refs[j].article_id)] - slack and p >= best[(j, refs[i].article_id)] - slack
+    }
+
+
+def group_claims(
+    n: int,
+    refs: list[ClaimRef],
+    probability: dict[tuple[int, int], float],
+    threshold: float,
+    *,
+    one_per_article: bool = ONE_PER_ARTICLE,
+) -> list[list[int]]:
+    """Average-linkage groups: two groups join while the mean link probability over their cross-article
+    pairs (unscored pairs count 0) is at least ``threshold``, so one loose link never merges two facts.
+    The best-scoring pair of groups joins first (ties by the lower claim indexes)."""
+    import heapq
+    from collections import Counter
+
+    members: dict[int, list[int]] = {i: [i] for i in range(n)}
+    articles: dict[int, Counter[str]] = {i: Counter([refs[i].article_id]) for i in range(n)}
+    sums: dict[int, dict[int, float]] = defaultdict(dict)
+    for (i, j), p in probability.items():
+        if p > 0 and refs[i].article_id != refs[j].article_id:
+            sums[i][j] = sums[i].get(j, 0.0) + p
+            sums[j][i] = sums[j].get(i, 0.0) + p
+
+    def pairs_between(a: int, b: int) -> int:
+        same = sum(count * articles[b].get(article, 0) for article, count in articles[a].items())
+        return len(members[a]) * len(members[b]) - same
+
+    def mean(a: int, b: int) -> float:
+        if one_per_article and any(article in articles[b] for article in articles[a]):
+            return 0.0  # a report states a fact once: two of its claims are two facts
+        count = pairs_between(a, b)
+        return sums[a].get(b, 0.0) / count if count else 0.0
+
+    version = dict.fromkeys(range(n), 0)
+    heap: list[tuple[float, int, int, int, int]] = []
+    for a in range(n):
+        for b, _ in sums[a].items():
+            if a < b and (score := mean(a, b)) >= threshold:
+                heap.append((-score, a, b, 0, 0))
+    heapq.heapify(heap)
+    while heap:
+        _score, a, b, va, vb = heapq.heappop(heap)
+        if a not in members or b not in members or version[a] != va or version[b] != vb:
             continue
-        features[lemma] += 1
-        if len(lemma) > 6 and lemma.isalpha():
-            features["~" + lemma[:5]] += 1
-    for entity in sorted(ref.entities):  # a set: sorted, so that float sums over the features repeat exactly
-        features["E:" + entity] += 2
-    for q in ref.claim.quantities:
-        if q.noun:
-            features["N:" + q.noun] += 1
-    return features
+        # Join b into a.
+        members[a] = sorted(members[a] + members.pop(b))
+        articles[a] += articles.pop(b)
+        for c, value in sums.pop(b).items():
+            sums[c].pop(b, None)
+            if c != a:
+                sums[a][c] = sums[a].get(c, 0.0) + value
+                sums[c][a] = sums[c].get(a, 0.0) + value
+        sums[a].pop(a, None)
+        version[a] += 1
+        version.pop(b)
+        for c in sums[a]:
+            if (score := mean(a, c)) >= threshold:
+                x, y = (a, c) if a < c else (c, a)
+                heapq.heappush(heap, (-score, x, y, version[x], version[y]))
+    return [members[k] for k in sorted(members)]
 
 
-# How the alignment score mixes lexical-entity similarity and sentence embeddings (when installed).
-EMBEDDING_WEIGHT = 0.6
-USE_EMBEDDINGS = True
-ISSUE_LINKS = True
-
-
-class Aligner:
-    """Pairwise claim similarity over one event."""
-
-    def __init__(self, refs: list[ClaimRef]) -> None:
-        self.refs = refs
-        self.embeddings = None
-        if USE_EMBEDDINGS:
-            from rashomon.embeddings import embed
-
-            self.embeddings = embed([r.claim.text for r in refs])
-        self.raw = [_features(r) for r in refs]
-        df: Counter[str] = Counter()
-        for f in self.raw:
-            df.update(f.keys())
-        n = len(refs)
-        self.idf = {k: math.log((1 + n) / (1 + v)) + 1 for k, v in df.items()}
-        self.vectors = []
-        for f in self.raw:
-            weights = {k: (1 + math.log(v)) * self.idf[k] for k, v in f.items()}
-            norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
-            self.vectors.append({k: w / norm for k, w in weights.items()})
-
-    def similarity(self, i: int, j: int) -> float:
-        a, b = self.vectors[i], self.vectors[j]
-        if len(a) > len(b):
-            a, b = b, a
-        lexical = sum(w * b.get(k, 0.0) for k, w in a.items())
-        if self.embeddings is None:
-            return lexical
-        semantic = float(self.embeddings[i] @ self.embeddings[j])
-        return (1 - EMBEDDING_WEIGHT) * lexical + EMBEDDING_WEIGHT * semantic
-
-
-def align(refs: list[ClaimRef]) -> list[ClaimGroup]:
-    """Group the claims of an event's articles; each group is shared, unique or a conflict."""
+def align(
+    refs: list[ClaimRef],
+    settings: Alignment | None = None,
+    names: dict[str, str] | None = None,
+    doers: set[str] | None = None,
+    mentioned: dict[str, set[str]] | None = None,
+) -> list[ClaimGroup]:
+    """Group the claims of an event's articles; each group is shared, unique or a conflict, with the link
+    probability that holds it together as its confidence."""
     if not refs:
         return []
-    aligner = Aligner(refs)
-    n = len(refs)
-    align_at, issue_at, close_margin = (
-        (ALIGN_THRESHOLD, ISSUE_THRESHOLD, CLOSE_MARGIN)
-        if aligner.embeddings is not None
-        else (LEXICAL_ALIGN_THRESHOLD, LEXICAL_ISSUE_THRESHOLD, LEXICAL_CLOSE_MARGIN)
-    )
-    by_article: dict[str, list[int]] = defaultdict(list)
-    for i, ref in enumerate(refs):
-        by_article[ref.article_id].append(i)
-    sims: dict[tuple[int, int], float] = {}
-    best: dict[tuple[int, str], float] = defaultdict(float)
-    for i in range(n):
-        for j in range(i + 1, n):
-            if refs[i].article_id == refs[j].article_id:
-                continue
-            s = aligner.similarity(i, j)
-            if s >= CONFLICT_THRESHOLD:
-                sims[(i, j)] = s
-                best[(i, refs[j].article_id)] = max(best[(i, refs[j].article_id)], s)
-                best[(j, refs[i].article_id)] = max(best[(j, refs[i].article_id)], s)
-    parent = list(range(n))
-
-    def find(x: int) -> int:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    notes: dict[int, list[str]] = defaultdict(list)
-    conflict_members: set[int] = set()
-    conflict_pairs: list[tuple[int, int]] = []
-    link_scores: dict[int, list[float]] = defaultdict(list)
-    for (i, j), s in sorted(sims.items(), key=lambda kv: -kv[1]):
-        # Mutual best matches (within a small slack) only: one claim does not gather every loosely
-        # related sentence of another article, and groups do not chain across topics.
-        near_best = (
-            s >= best[(i, refs[j].article_id)] - BEST_MATCH_SLACK
-            and s >= best[(j, refs[i].article_id)] - BEST_MATCH_SLACK
+    settings = settings or Alignment()
+    probability = link_probabilities(refs, settings)
+    model = settings.resolved(settings.embeddings and _embeddings_available())
+    members_of = group_claims(len(refs), refs, probability, model.threshold)
+    named: dict[str, set[str]] = defaultdict(set)
+    for ref in refs:
+        named[ref.article_id].update(p.lower() for p in ref.claim.places)
+    for article_id, words in (mentioned or {}).items():
+        named[article_id].update(words)
+    details: dict[int, list[Conflict]] = defaultdict(list)
+    home = {i: k for k, members in enumerate(members_of) for i in members}
+    for (i, j), p in sorted(probability.items(), key=lambda kv: (-kv[1], kv[0])):
+        if p < CONFLICT_FLOOR:
+            continue
+        linked = p >= model.threshold
+        found = find_conflict(
+            refs[i], refs[j], linked=linked, close=p >= CLOSE_LINK, named=named, names=names or {}, doers=doers or set()
         )
-        note = None
-        if near_best and _same_subject(refs[i], refs[j]):
-            note = conflict_note(refs[i], refs[j], aligned=s >= align_at, close=s >= align_at + close_margin)
-        if note and near_best:
-            parent[find(i)] = find(j)
-            notes[i].append(note)
-            conflict_members.update((i, j))
-            conflict_pairs.append((i, j))
-            link_scores[i].append(s)
-        elif (s >= align_at and near_best) or (
-            ISSUE_LINKS
-            and s >= issue_at
-            and s >= best[(i, refs[j].article_id)]
-            and s >= best[(j, refs[i].article_id)]
-            and _shares_something(aligner, i, j)
-        ):
-            parent[find(i)] = find(j)
-            link_scores[i].append(s)
-    groups: dict[int, list[int]] = defaultdict(list)
-    for i in range(n):
-        groups[find(i)].append(i)
+        if found is None:
+            continue
+        confidence = round(found.certainty * min(1.0, p / model.threshold), 3)
+        conflict = Conflict(
+            statements=(_key(refs[i]), _key(refs[j])),
+            sources=(refs[i].source, refs[j].source),
+            slot=found.slot,
+            values=found.values,
+            note=found.note(refs[i], refs[j]),
+            confidence=confidence,
+            possible=confidence < POSSIBLE_BELOW,
+        )
+        details[i].append(conflict)
+        a, b = home[i], home[j]
+        if conflict.possible or a == b:
+            continue
+        # The two claims report one happening two ways: shown side by side. A claim alone in its group
+        # joins the other's; two groups of several claims each stay apart (each shows the conflict), so
+        # that one conflict never chains two facts together.
+        if len(members_of[b]) == 1 or len(members_of[a]) == 1:
+            keep, move = (a, b) if len(members_of[b]) == 1 else (b, a)
+            members_of[keep] = sorted(members_of[keep] + members_of[move])
+            members_of[move] = []
+            for k in members_of[keep]:
+                home[k] = keep
+        else:
+            details[j].append(conflict)
     result = []
-    for members in sorted(groups.values(), key=lambda m: (min(refs[i].claim.start for i in m), min(m))):
+    for members in sorted((m for m in members_of if m), key=lambda m: (min(refs[i].claim.start for i in m), min(m))):
         sources = tuple(dict.fromkeys(refs[i].source for i in members))
-        conflicts = [note for i in members for note in notes.get(i, [])]
-        status = "conflict" if conflicts else "shared" if len(sources) > 1 else "unique"
-        scores = [s for i in members for s in link_scores.get(i, [])]
+        found = [c for i in members for c in details.get(i, [])]
+        confirmed = [c for c in found if not c.possible]
+        status = "conflict" if confirmed else "shared" if len(sources) > 1 else "unique"
+        links = [
+            probability.get((i, j) if i < j else (j, i), 0.0)
+            for i in members
+            for j in members
+            if i < j and refs[i].article_id != refs[j].article_id
+        ]
+        confidence = sum(links) / len(links) if links else 0.0
+        closest: dict[str, float] = {}
+        inside = {refs[i].article_id for i in members}
+        for i in members:
+            for (x, y), p in probability.items():
+                if i not in (x, y):
+                    continue
+                other = refs[y if x == i else x]
+                if other.article_id not in inside:
+                    closest[other.source] = max(closest.get(other.source, 0.0), round(p, 3))
         result.append(
             ClaimGroup(
                 id="",
@@ -192,9 +267,13 @@ def align(refs: list[ClaimRef]) -> list[ClaimGroup]:
                     )
                     for i in sorted(members, key=lambda i: (sources.index(refs[i].source), refs[i].claim.start))
                 ),
-                note="; ".join(dict.fromkeys(conflicts)) or None,
+                note="; ".join(dict.fromkeys(c.note for c in confirmed)) or None,
                 sources=sources,
-                similarity=round(max(scores), 3) if scores else 0.0,
+                similarity=round(max(links), 3) if links else 0.0,
+                confidence=round(confidence, 3),
+                conflicts=tuple(c.statements for c in confirmed),
+                conflict_details=tuple(found),
+                closest=dict(sorted(closest.items())),
             )
         )
     order = {"conflict": 0, "shared": 1, "unique": 2}
@@ -202,191 +281,11 @@ def align(refs: list[ClaimRef]) -> list[ClaimGroup]:
     return [g.replace(id=f"k{i}") for i, g in enumerate(result, 1)]
 
 
-# ---------------------------------------------------------------------------------------- conflicts
-
-_COUNT_NOUNS = {
-    "people",
-    "person",
-    "dead",
-    "death",
-    "toll",
-    "victim",
-    "resident",
-    "casualty",
-    "injured",
-    "wounded",
-    "protester",
-    "soldier",
-    "evacuee",
-    "family",
-    "home",
-    "house",
-    "child",
-    "worker",
-    "migrant",
-    "refugee",
-    "troop",
-    "officer",
-    "vote",
-    "member",
-    "observer",
-    "%",
-    "money",
-    "killed",
-    "life",
-}
-_DEATH = {"dead", "death", "toll", "killed", "kill", "die", "life", "fatality", "victim"}
+def _key(ref: ClaimRef) -> str:
+    return f"{ref.article_id}:{ref.claim.id}"
 
 
-def _shares_something(aligner: Aligner, i: int, j: int) -> bool:
-    """An entity or a word stem in common (beyond the event's ubiquitous ones)."""
-    a, b = aligner.raw[i], aligner.raw[j]
-    shared = [k for k in a if k in b and (k.startswith(("E:", "~")) or len(k) > 3)]
-    return any(aligner.idf[k] > 1.5 for k in shared)
+def _embeddings_available() -> bool:
+    from rashomon.embeddings import available
 
-
-def _same_subject(a: ClaimRef, b: ClaimRef) -> bool:
-    """Two claims are about the same thing when they share an entity, a counted noun, or two lemmas."""
-    if a.entities & b.entities:
-        return True
-    nouns_a = {q.noun for q in a.claim.quantities if q.noun}
-    if nouns_a & {q.noun for q in b.claim.quantities if q.noun}:
-        return True
-    shared = set(a.claim.lemmas) & set(b.claim.lemmas)
-    return len(shared) >= 2
-
-
-_LIGHT_VERBS = {"be", "have", "say", "do", "make", "get", "tell", "add", "report"}
-
-
-def _same_count(a: Claim, b: Claim) -> bool:
-    """Two loosely similar claims count the same thing when a number counts the same noun and the claims
-    share a content word besides it ("12 people died" / "19 people died"; not "12 people died" /
-    "8,000 people were evacuated")."""
-    nouns = {q.noun for q in a.quantities if q.noun} & {q.noun for q in b.quantities if q.noun}
-    shared = (set(a.lemmas) & set(b.lemmas)) - nouns - _LIGHT_VERBS
-    shared = {w for w in shared if not any(ch.isdigit() for ch in w)}
-    return bool(nouns) and bool(shared & (_DEATH | {w for w in shared if len(w) > 3}))
-
-
-# Verbs that say the same thing happened to what is counted.
-_VERB_GROUPS = [
-    {"die", "kill", "lose", "drown", "perish", "dead", "claim", "leave"},
-    {"evacuate", "displace", "drive", "flee", "relocate", "shelter", "rescue", "force"},
-    {"injure", "wound", "hurt", "treat", "hospitalize", "hospitalise"},
-    {"arrest", "detain", "capture", "hold", "seize", "apprehend"},
-]
-
-
-def _same_event_verb(a: str | None, b: str | None) -> bool:
-    if not a or not b or a == b:
-        return True
-    return any(a in group and b in group for group in _VERB_GROUPS)
-
-
-def _quantity_conflict(a: Claim, b: Claim) -> str | None:
-    """Two counts of the same thing that disagree (and no other count in the other claim agrees)."""
-    for qa in a.quantities:
-        if qa.value is None or not (qa.noun or qa.verb) or _VAGUE.search(qa.text):
-            continue
-        rivals = [
-            qb for qb in b.quantities if qb.value is not None and not _VAGUE.search(qb.text) and _same_count_of(qa, qb)
-        ]
-        if not rivals or any(_close(qa.value, qb.value) for qb in rivals):
-            continue
-        qb = rivals[0]
-        return f"numbers differ: {qa.text} vs {qb.text} ({qa.noun or qb.noun or qa.verb})"
-    return None
-
-
-_PEOPLE = {
-    "people",
-    "person",
-    "resident",
-    "victim",
-    "casualty",
-    "protester",
-    "soldier",
-    "evacuee",
-    "worker",
-    "migrant",
-    "refugee",
-    "troop",
-    "officer",
-    "child",
-    "family",
-    "civilian",
-    "passenger",
-    "student",
-}
-_VAGUE = re.compile(r"\b(?:hundreds|dozens|thousands|millions|several|scores|many|few|some)\b", re.IGNORECASE)
-
-
-def _same_count_of(qa: Quantity, qb: Quantity) -> bool:
-    """Whether two numbers count the same thing: the same noun and the same kind of happening, or people
-    named or implied ("600 were evacuated" / "1,000 people were forced to flee") with the same kind of
-    happening."""
-    if qa.noun and qb.noun and (qa.noun == qb.noun or (qa.noun in _DEATH and qb.noun in _DEATH)):
-        return _same_event_verb(qa.verb, qb.verb)
-    if (qa.noun in _PEOPLE or qa.noun is None) and (qb.noun in _PEOPLE or qb.noun is None):
-        return bool(qa.verb and qb.verb) and _same_event_verb(qa.verb, qb.verb)
-    return False
-
-
-def _close(x: float | None, y: float | None) -> bool:
-    if x is None or y is None:
-        return False
-    high = max(abs(x), abs(y))
-    return not high or abs(x - y) / high <= 0.05
-
-
-def _date_conflict(a: Claim, b: Claim) -> str | None:
-    da = {d.value for d in a.dates if d.value and re.match(r"\d{4}-\d{2}-\d{2}$", d.value)}
-    db = {d.value for d in b.dates if d.value and re.match(r"\d{4}-\d{2}-\d{2}$", d.value)}
-    if da and db and not da & db:
-        shared = set(a.lemmas) & set(b.lemmas)
-        if len(shared) >= 2:
-            return f"dates differ: {', '.join(sorted(da))} vs {', '.join(sorted(db))}"
-    return None
-
-
-def _place_conflict(a: Claim, b: Claim) -> str | None:
-    # A place the other claim also names in passing (inside an organisation's name, say) is no conflict.
-    pa = {p for p in a.places if p.lower() not in b.text.lower()}
-    pb = {p for p in b.places if p.lower() not in a.text.lower()}
-    if pa and pb and len(pa) == len(set(a.places)) and len(pb) == len(set(b.places)):
-        shared = (set(a.lemmas) & set(b.lemmas)) - {p.lower() for p in pa | pb}
-        if len(shared) >= 3:
-            return f"places differ: {', '.join(sorted(pa))} vs {', '.join(sorted(pb))}"
-    return None
-
-
-def _negation_conflict(a: Claim, b: Claim) -> str | None:
-    if a.negated == b.negated:
-        return None
-    la, lb = set(a.lemmas), set(b.lemmas)
-    shared = la & lb
-    # Only near-paraphrases: "no siren sounded" / "sirens sounded"; a negation elsewhere in a long
-    # sentence says nothing about the shared fact.
-    if len(shared) >= 2 and len(shared) >= 0.6 * min(len(la), len(lb)):
-        return "one report denies what the other asserts"
-    return None
-
-
-def conflict_note(a: ClaimRef, b: ClaimRef, *, aligned: bool = True, close: bool = True) -> str | None:
-    """What makes two claims about the same thing incompatible, if anything.
-
-    Claims only loosely alike (``aligned`` False) conflict only on a count of the same thing; dates and
-    times are checked on claims aligned as the same fact; places and negation, which differ for many
-    reasons between two sentences on one topic, only on near-paraphrases (``close``).
-    """
-    checks = [_quantity_conflict] if aligned or _same_count(a.claim, b.claim) else []
-    if aligned:
-        checks += [_date_conflict]
-    if aligned and close:
-        checks += [_place_conflict, _negation_conflict]
-    for check in checks:
-        note = check(a.claim, b.claim)
-        if note:
-            return f"{note} — {a.outlet or a.source} / {b.outlet or b.source}"
-    return None
+    return available()

@@ -12,16 +12,21 @@ from collections import Counter, defaultdict
 from typing import Any
 
 from rashomon.analyse.entities import canonicalise
-from rashomon.compare.align import ClaimRef, align
+from rashomon.compare.align import Alignment, align
 from rashomon.compare.framing import frame, is_self_reference
+from rashomon.compare.pairs import ClaimRef
 from rashomon.records import AnalysedArticle, ComparedEvent, Event, Omission, TimelineEntry, published_instant
 
 MAIN_ACTORS = 6
 _SUBSTANTIVE_WORDS = 6  # a claim shorter than this is not worth listing as an omission
+# A source whose likeliest claim for a fact has this link probability (about half the link threshold of
+# compare.pair_scorer.v1) may state it in other words: the fact is not listed as its omission.
+OMISSION_FLOOR = 0.3
 
 
-def compare_event(event: Event, items: list[AnalysedArticle]) -> ComparedEvent:
-    """Compare the articles of one event, outlet by outlet and claim by claim."""
+def compare_event(event: Event, items: list[AnalysedArticle], alignment: Alignment | None = None) -> ComparedEvent:
+    """Compare the articles of one event, outlet by outlet and claim by claim (``alignment``: the pair model
+    and whether sentence embeddings are used; the packaged defaults when None)."""
     items = sorted(items, key=lambda i: (published_instant(i.article.published) or "9999", i.article.source))
     actors_all = canonicalise([(i.article.id, i.analysis.entities) for i in items])
     by_member: dict[tuple[str, str], Any] = {}
@@ -75,24 +80,15 @@ def compare_event(event: Event, items: list[AnalysedArticle]) -> ComparedEvent:
                 }
             )
 
-    refs = []
-    for item in items:
-        ids = canonical_ids[item.article.id]
-        names = canonical_names[item.article.id]
-        for claim in item.analysis.claims:
-            voice = names.get(claim.speaker_id or "", claim.voice)
-            if is_self_reference(voice, item.article.outlet):
-                voice = "outlet"  # "the Torch can reveal": the outlet speaking for itself
-            refs.append(
-                ClaimRef(
-                    source=item.article.source,
-                    outlet=item.article.outlet,
-                    article_id=item.article.id,
-                    claim=claim.replace(voice=voice),
-                    entities=frozenset(ids[e] for e in claim.entities if e in ids),
-                )
-            )
-    groups = align(refs)
+    refs = build_refs(items, canonical_ids, canonical_names)
+    mentioned = {i.article.id: {n.lower() for e in i.analysis.entities for n in (e.name, *e.aliases)} for i in items}
+    groups = align(
+        refs,
+        alignment,
+        names={a.id: a.name for a in actors_all},
+        doers={a.id for a in actors_all if a.type in ("PERSON", "ORG", "NORP")},
+        mentioned=mentioned,
+    )
     omissions = _omissions(groups, items)
     organisations = [a.name for a in actors_all if a.type == "ORG"]
     framing = tuple(frame(item, canonical_names[item.article.id], actors, roles, organisations) for item in items)
@@ -125,14 +121,56 @@ def compare_event(event: Event, items: list[AnalysedArticle]) -> ComparedEvent:
     )
 
 
+def build_refs(
+    items: list[AnalysedArticle], canonical_ids: dict[str, dict[str, str]], canonical_names: dict[str, dict[str, str]]
+) -> list[ClaimRef]:
+    """Every claim of the event with its canonical entities, doer and done-to (actor ids across articles)
+    and its voice by canonical speaker name."""
+    refs = []
+    for item in items:
+        ids = canonical_ids[item.article.id]
+        names = canonical_names[item.article.id]
+        for claim in item.analysis.claims:
+            voice = names.get(claim.speaker_id or "", claim.voice)
+            if is_self_reference(voice, item.article.outlet):
+                voice = "outlet"  # "the Torch can reveal": the outlet speaking for itself
+            refs.append(
+                ClaimRef(
+                    source=item.article.source,
+                    outlet=item.article.outlet,
+                    article_id=item.article.id,
+                    claim=claim.replace(
+                        voice=voice,
+                        subject=ids.get(claim.subject or "", claim.subject),
+                        object=ids.get(claim.object or "", claim.object),
+                    ),
+                    entities=frozenset(ids[e] for e in claim.entities if e in ids),
+                )
+            )
+    return refs
+
+
+def event_refs(items: list[AnalysedArticle]) -> list[ClaimRef]:
+    """``build_refs`` with the entities canonicalised across these articles (for benchmarks and fitting)."""
+    canonical_ids: dict[str, dict[str, str]] = defaultdict(dict)
+    canonical_names: dict[str, dict[str, str]] = defaultdict(dict)
+    for actor in canonicalise([(i.article.id, i.analysis.entities) for i in items]):
+        for article_id, entity_id in actor.members:
+            canonical_ids[article_id][entity_id] = actor.id
+            canonical_names[article_id][entity_id] = actor.name
+    return build_refs(items, canonical_ids, canonical_names)
+
+
 def _omissions(groups: list[Any], items: list[AnalysedArticle]) -> tuple[Omission, ...]:
-    """Per source: the claim groups others report and it lacks, most reported first."""
+    """Per source: the facts others report and no claim of its states, most reported first. A claim of the
+    source that the pair scorer holds even half as likely as a link to state the fact (probability at least
+    ``OMISSION_FLOOR``) means the fact is there in other words: no omission."""
     result = []
     for item in items:
         source = item.article.source
         missing = []
         for group in groups:
-            if source in group.sources:
+            if source in group.sources or group.closest.get(source, 0.0) >= OMISSION_FLOOR:
                 continue
             if max(len(s.text.split()) for s in group.statements) < _SUBSTANTIVE_WORDS:
                 continue

@@ -41,18 +41,85 @@ def loaded_lexicon() -> dict[str, LexiconEntry]:
     return table
 
 
+def _inflected(word: str) -> str:
+    """A pattern for a word and its inflections ("rake": rake, rakes, raked, raking; "slap": slapped)."""
+    if word.endswith("e"):
+        return re.escape(word[:-1]) + r"(?:e|es|ed|ing)"
+    if word.endswith("y"):
+        return re.escape(word[:-1]) + r"(?:y|ies|ied|ying)"
+    return re.escape(word) + r"(?:s|es|ed|ing|\w(?:ed|ing))?"
+
+
 @functools.cache
 def _phrases() -> list[tuple[re.Pattern[str], LexiconEntry]]:
-    return [
-        (re.compile(r"\b" + re.escape(term).replace(r"\ ", r"[\s-]+") + r"\b", re.IGNORECASE), entry)
-        for term, entry in loaded_lexicon().items()
-        if " " in term or "-" in term
-    ]
+    """Multiword terms; the first word (the verb of "rake in", "lash out") may be inflected."""
+    out = []
+    for term, entry in loaded_lexicon().items():
+        if " " not in term and "-" not in term:
+            continue
+        first, _, rest = term.partition(" ")
+        head = _inflected(first) if rest else re.escape(first)
+        tail = (r"[\s-]+" + re.escape(rest).replace(r"\ ", r"[\s-]+")) if rest else ""
+        pattern = (head + tail).replace(r"\-", r"[\s-]?")
+        out.append((re.compile(r"\b" + pattern + r"\b", re.IGNORECASE), entry))
+    return out
+
+
+# Senses that are not loaded: a term is skipped where its context shows the plain sense ("I woke up" is
+# not the slur; "three days in a row" is no quarrel; "a blast at the plant" is an explosion) and, for terms
+# in REQUIRED, kept only in the loaded sense ("caves to unions", "pocketed a bonus").
+_PLAIN_SENSE = {
+    "woke": re.compile(
+        r"\b(?:i|he|she|we|they|you|who|and|then|had|had just|finally)\s+woke\b|\bwoke\s+(?:up|to|from|at|early|"
+        r"late|with|him|her|them|me|us|in)\b",
+        re.IGNORECASE,
+    ),
+    "row": re.compile(
+        r"\bin a row\b|\b(?:front|back|second|first|death|skid|top|bottom)[\s-]+row\b|\brows?\s+of\b", re.I
+    ),
+    "blast": re.compile(r"\b(?:a|the|an|bomb|gas|explosion|deadly|huge|powerful)\s+blast\b", re.IGNORECASE),
+    "storm": re.compile(r"\b(?:a|the|tropical|winter|snow|heavy|severe)\s+storm\b|\bstorm\s+[A-Z]", re.IGNORECASE),
+}
+_REQUIRED = {
+    "cave": re.compile(r"\bcav(?:e|es|ed|ing)\s+(?:in|to|under)\b", re.IGNORECASE),
+    "pocket": re.compile(r"\bpocket(?:ed|s|ing)\b", re.IGNORECASE),
+    "moan": re.compile(r"\bmoan(?:ed|s|ing)?\s+(?:about|that)\b", re.IGNORECASE),
+}
+
+
+def _plain_sense(term: str, text: str, at: int) -> bool:
+    window = text[max(0, at - 40) : at + 40]
+    plain = _PLAIN_SENSE.get(term)
+    if plain is not None and plain.search(window):
+        return True
+    required = _REQUIRED.get(term)
+    return required is not None and not required.search(window)
+
+
+def _base_forms(word: str) -> list[str]:
+    """The word, then what it may inflect ("caves" -> cave, "slapped" -> slap, "raking" -> rake)."""
+    forms = [word]
+    for suffix, repl in (
+        ("ies", "y"),
+        ("es", ""),
+        ("s", ""),
+        ("ied", "y"),
+        ("ed", ""),
+        ("ed", "e"),
+        ("ing", ""),
+        ("ing", "e"),
+    ):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            stem = word[: -len(suffix)] + repl
+            forms.append(stem)
+            if len(stem) > 3 and stem[-1] == stem[-2] and not repl:  # "slapped" -> "slapp" -> "slap"
+                forms.append(stem[:-1])
+    return forms
 
 
 def find_loaded(text: str, lemmas: tuple[str, ...]) -> list[LexiconEntry]:
     """Loaded terms in a sentence, in the order they occur: single words by surface form and lemma,
-    phrases by text."""
+    phrases by text; words used in a plain sense are left out."""
     lexicon = loaded_lexicon()
     found: dict[str, tuple[tuple[int, int], LexiconEntry]] = {}
 
@@ -62,9 +129,11 @@ def find_loaded(text: str, lemmas: tuple[str, ...]) -> list[LexiconEntry]:
 
     words = [(m.start(), m.group(0).lower()) for m in re.finditer(r"[\w’'-]+", text)]
     for start, word in words:
-        entry = lexicon.get(word)
-        if entry is not None and " " not in entry.term:
-            keep(entry, (start, 0))
+        for form in _base_forms(word):  # headlines come without lemmas: "caves", "pocketed", "slapped"
+            entry = lexicon.get(form)
+            if entry is not None and " " not in entry.term:
+                keep(entry, (start, 0))
+                break
     for number, lemma in enumerate(lemmas):
         entry = lexicon.get(lemma)
         if entry is not None and " " not in entry.term:
@@ -77,7 +146,8 @@ def find_loaded(text: str, lemmas: tuple[str, ...]) -> list[LexiconEntry]:
         match = pattern.search(text)
         if match:
             keep(entry, (match.start(), 0))
-    return [entry for _, entry in sorted(found.values(), key=lambda item: (item[0], item[1].term))]
+    kept = [(at, entry) for at, entry in found.values() if not _plain_sense(entry.term, text, at[0])]
+    return [entry for _, entry in sorted(kept, key=lambda item: (item[0], item[1].term))]
 
 
 def is_self_reference(name: str, outlet: str | None) -> bool:
@@ -94,8 +164,12 @@ def is_self_reference(name: str, outlet: str | None) -> bool:
     return mine == theirs or (len(mine) == 1 and mine[0] == theirs[-1]) or mine == theirs[-len(mine) :]
 
 
-def _quoted_words(text: str) -> set[str]:
-    return {w.lower() for m in _QUOTED.finditer(text) for w in re.findall(r"[\w’'-]+", m.group(0))}
+def _speaker_of_quotes(claim: object, quotes: tuple[object, ...]) -> str:
+    """The speaker of the quotation a claim's quoted words belong to, else "unattributed"."""
+    for quote in quotes:
+        if quote.start < claim.end and claim.start < quote.end and quote.speaker:  # type: ignore[attr-defined]
+            return str(quote.speaker)  # type: ignore[attr-defined]
+    return "unattributed"
 
 
 _STANCE_SCORE = {"negative": -1.0, "uncertain": -0.5, "assertive": -0.25, "positive": 1.0, "neutral": 0.0}
@@ -169,37 +243,46 @@ def frame(
     tone_sum: dict[str, float] = defaultdict(float)
     tone_n: dict[str, int] = defaultdict(int)
     entity_names = {e.id: canonical.get(e.id, e.name) for e in analysis.entities}
-    cue_lemmas = {q.cue_lemma for q in analysis.quotes if q.cue_lemma}
     headline_terms = find_loaded(article.title or "", ())
     for entry in headline_terms:
         loaded.append(
             LoadedTerm(term=entry.term, category=entry.category, polarity=entry.polarity, sentence=article.title or "")
         )
     for claim in analysis.claims:
+        # The outlet's voice is every word outside quote marks: its narration, the verbs it picks to report
+        # speech, and what it paraphrases (indirect speech is the outlet's wording). Words inside quote
+        # marks are the speaker's.
+        narration = _QUOTED.sub(" ", claim.text)
+        words = re.findall(r"[\w’'-]+", narration.lower())
+        own_lemmas = (
+            claim.lemmas
+            if narration == claim.text
+            else tuple(
+                lemma for lemma in claim.lemmas if any(w.startswith(lemma[: max(3, len(lemma) - 2)]) for w in words)
+            )
+        )
+        entries = find_loaded(narration, own_lemmas)
+        for entry in entries:
+            loaded.append(
+                LoadedTerm(term=entry.term, category=entry.category, polarity=entry.polarity, sentence=claim.text)
+            )
         if claim.voice == "outlet" or is_self_reference(claim.voice, article.outlet):
-            narration = _QUOTED.sub(" ", claim.text)
-            entries = find_loaded(narration, claim.lemmas if narration == claim.text else ())
-            for entry in entries:
-                loaded.append(
-                    LoadedTerm(term=entry.term, category=entry.category, polarity=entry.polarity, sentence=claim.text)
-                )
             polarity = sum(1 if e.polarity == "positive" else -1 if e.polarity == "negative" else 0 for e in entries)
             for eid in claim.entities:
                 name = entity_names.get(eid)
                 if name in actors:
                     tone_sum[name] += polarity
                     tone_n[name] += 1
-        else:
-            for entry in find_loaded(claim.text, claim.lemmas):
-                # The verb that reports the speech ("claimed", "admitted") is the outlet's choice.
-                own = entry.term in cue_lemmas and entry.term not in _quoted_words(claim.text)
-                (loaded if own else quoted).append(
+        speaker = claim.voice if claim.voice != "outlet" else _speaker_of_quotes(claim, analysis.quotes)
+        for match in _QUOTED.finditer(claim.text):
+            for entry in find_loaded(match.group(0), ()):
+                quoted.append(
                     LoadedTerm(
                         term=entry.term,
                         category=entry.category,
                         polarity=entry.polarity,
                         sentence=claim.text,
-                        speaker=None if own else claim.voice,
+                        speaker=speaker,
                     )
                 )
     # The verbs the outlet picks for an actor's words are part of its tone toward the actor.

@@ -465,6 +465,9 @@ def analysed_record(article: Article, analysis: Any) -> dict[str, Any]:
 def compare(
     sources: Annotated[list[str] | None, typer.Argument(help="Files, folders, globs or urls to compare.")] = None,
     event: Annotated[int | None, typer.Option("--event", help="Compare a stored event instead.")] = None,
+    one_event: Annotated[
+        bool, typer.Option("--one-event", help="The SOURCES tell one event: compare them as one, without clustering.")
+    ] = False,
     fmt: Annotated[ReportFormat, typer.Option("--format", "-f", help="Report format.")] = ReportFormat.markdown,
     output: OutputOption = None,
     db: DbOption = None,
@@ -482,6 +485,8 @@ def compare(
 
     if event is not None and sources:
         _usage_error("give SOURCES to compare, or --event ID, not both")
+    if event is not None and one_event:
+        _usage_error("--one-event works with SOURCES (a stored event is one event already)")
     if event is None and not sources:
         _usage_error("give SOURCES to compare, or --event ID")
     settings = _settings(db=db, model=model, workers=workers, allow_private_network=allow_private_network or None)
@@ -504,8 +509,15 @@ def compare(
             compared, n_events = [found], 1
         else:
             with _fetcher(settings, no_fetch) as fetcher:
-                compared, events, failures = compare_sources(list(sources or []), settings, fetcher)
+                compared, events, failures = compare_sources(
+                    list(sources or []), settings, fetcher, one_event=one_event
+                )
             n_events = len(events)
+            if n_events > 1 and not one_event:
+                err.print(
+                    f"the inputs were grouped into {n_events} events; if they all tell one event, "
+                    "compare them as one with --one-event"
+                )
         report_failures(failures)
         with sink_to(output, "report") as sink:
             report = render(compared, fmt.value)

@@ -1,12 +1,21 @@
-"""What the Markdown and HTML reports both show, computed once."""
+"""What the Markdown and HTML reports both show, computed once: a report a person reads in a minute.
+
+Order: the conflicts (the values that differ highlighted), possible conflicts apart, the biggest omissions,
+the facts several outlets share, then each outlet's own facts collapsed per outlet; quotations, voices,
+framing and the timeline after. No table is wider than a page: claims are listed, not laid out in one
+column per outlet. Republished copies (carriers) are named.
+"""
 
 from __future__ import annotations
 
-from rashomon.records import ClaimGroup, ComparedEvent
+from dataclasses import dataclass
+
+from rashomon.records import ClaimGroup, ComparedEvent, Conflict
 
 STATUS_LABEL = {"shared": "shared", "unique": "only here", "conflict": "conflict"}
-MAX_UNIQUE_PER_SOURCE = 12
-MAX_OMISSIONS = 6
+MAX_UNIQUE_SHOWN = 3  # an outlet's own facts shown before "and N more"
+MAX_OMISSIONS = 5
+MAX_SHARED = 15
 
 
 def outlet_label(event: ComparedEvent, source: str) -> str:
@@ -29,30 +38,74 @@ def outlets_of(event: ComparedEvent, sources: list[str]) -> str:
 
 
 def columns(event: ComparedEvent) -> list[str]:
-    """The sources, in publication order: one column each."""
+    """The sources, in publication order."""
     return [str(a["source"]) for a in event.articles]
 
 
-def cells(group: ClaimGroup, sources: list[str]) -> list[list[str]]:
-    """Each source's statements of a claim group."""
-    out: list[list[str]] = [[] for _ in sources]
-    for statement in group.statements:
-        if statement.source in sources:
-            text = statement.text
-            if statement.voice and statement.voice != "outlet":
-                text = f"{text} [{statement.voice}]"
-            out[sources.index(statement.source)].append(text)
+def carriers(event: ComparedEvent) -> list[tuple[str, list[str]]]:
+    """(outlet, the outlets that republished its report) for every article carried by others."""
+    out = []
+    for article in event.articles:
+        copies = [str(c) for c in article.get("carriers") or []]
+        if copies:
+            out.append((outlet_label(event, str(article["source"])), list(dict.fromkeys(copies))))
     return out
 
 
-def selected_groups(event: ComparedEvent) -> list[ClaimGroup]:
-    """Conflicts and shared claims in full; unique claims capped per source, longest first."""
-    groups = [g for g in event.claims if g.status != "unique"]
-    per_source: dict[str, int] = {}
-    uniques = sorted((g for g in event.claims if g.status == "unique"), key=lambda g: -len(g.statements[0].text))
-    for group in uniques:
-        source = group.sources[0]
-        if per_source.get(source, 0) < MAX_UNIQUE_PER_SOURCE and len(group.statements[0].text.split()) >= 6:
-            per_source[source] = per_source.get(source, 0) + 1
-            groups.append(group)
-    return groups
+def highlight(text: str, value: str) -> list[tuple[str, bool]]:
+    """The text cut around the first occurrence of a value ("19" in "killed 19 people"): (piece, marked?)."""
+    if value and value in text:
+        at = text.index(value)
+        return [(text[:at], False), (value, True), (text[at + len(value) :], False)]
+    return [(text, False)]
+
+
+@dataclass(frozen=True)
+class ConflictView:
+    conflict: Conflict
+    sides: tuple[tuple[str, str, str], tuple[str, str, str]]  # (outlet label, statement text, value)
+
+
+def conflicts(event: ComparedEvent, *, possible: bool) -> list[ConflictView]:
+    """Every conflict (or possible conflict) once, most confident first, with both statements."""
+    texts = {f"{s.article_id}:{s.claim_id}": (s.source, s.text) for g in event.claims for s in g.statements}
+    seen: set[tuple[str, str]] = set()
+    out = []
+    for group in event.claims:
+        for detail in group.conflict_details:
+            if detail.possible != possible or detail.statements in seen:
+                continue
+            seen.add(detail.statements)
+            sides = []
+            for key, value in zip(detail.statements, detail.values, strict=True):
+                source, text = texts.get(key, (detail.sources[len(sides)], ""))
+                sides.append((outlet_label(event, source), text, value))
+            out.append(ConflictView(detail, (sides[0], sides[1])))
+    out.sort(key=lambda v: (-v.conflict.confidence, v.conflict.statements))
+    return out
+
+
+def shared(event: ComparedEvent) -> list[ClaimGroup]:
+    """Facts two or more outlets report (conflicts aside), most outlets and most confident first."""
+    groups = [g for g in event.claims if g.status == "shared"]
+    groups.sort(key=lambda g: (-len(g.sources), -g.confidence, g.id))
+    return groups[:MAX_SHARED]
+
+
+def unique_by_source(event: ComparedEvent) -> list[tuple[str, list[ClaimGroup]]]:
+    """Each outlet's own facts (one outlet reports them), longest first."""
+    out = []
+    for source in columns(event):
+        groups = [
+            g
+            for g in event.claims
+            if g.status == "unique" and g.sources == (source,) and len(g.statements[0].text.split()) >= 6
+        ]
+        groups.sort(key=lambda g: (-len(g.statements[0].text), g.id))
+        if groups:
+            out.append((source, groups))
+    return out
+
+
+def voiced(text: str, voice: str | None) -> str:
+    return f"{text} [{voice}]" if voice and voice != "outlet" else text

@@ -9,12 +9,15 @@ import html
 
 from rashomon.present.reports.common import (
     MAX_OMISSIONS,
-    STATUS_LABEL,
-    cells,
-    columns,
+    ConflictView,
+    carriers,
+    conflicts,
+    highlight,
     outlet_label,
     outlets_of,
-    selected_groups,
+    shared,
+    unique_by_source,
+    voiced,
 )
 from rashomon.records import ComparedEvent
 
@@ -32,6 +35,10 @@ td.empty{color:#9aa0a6;text-align:center}
 .voice{font-size:11px;color:#555}
 .bar{display:inline-block;height:10px;background:#5b7db1;vertical-align:middle}
 .note{color:#b3261e}
+mark{background:#f8c6c0;font-weight:600}ul.possible mark{background:#ffe8a3}
+.slot{display:inline-block;min-width:110px;font-weight:600;color:#b3261e}
+ul.conflicts li,ul.possible li,ul.shared li{margin-bottom:8px}
+main{max-width:1000px}
 .legend span{margin-right:12px}
 small{color:#666}
 """
@@ -57,56 +64,77 @@ def render_html(events: list[ComparedEvent]) -> str:
     )
 
 
+def _marked(text: str, value: str) -> str:
+    return "".join(f"<mark>{e(piece)}</mark>" if marked else e(piece) for piece, marked in highlight(text, value))
+
+
+def _conflict_items(views: list[ConflictView], css: str) -> list[str]:
+    out = [f'<ul class="{css}">']
+    for view in views:
+        (a_outlet, a_text, a_value), (b_outlet, b_text, b_value) = view.sides
+        out.append(
+            f'<li><span class="slot">{e(view.conflict.slot)}</span> '
+            f"<b>{e(a_outlet)}</b>: “{_marked(a_text, a_value)}”<br>"
+            f"<b>{e(b_outlet)}</b>: “{_marked(b_text, b_value)}” "
+            f"<small>confidence {view.conflict.confidence:.2f}</small></li>"
+        )
+    out.append("</ul>")
+    return out
+
+
 def _event(event: ComparedEvent) -> list[str]:
-    sources = columns(event)
+    confirmed, possible = conflicts(event, possible=False), conflicts(event, possible=True)
+    counts = {s: sum(1 for g in event.claims if g.status == s) for s in ("shared", "conflict", "unique")}
     out = [f"<section><h2>{e(event.title or event.id)}</h2>"]
-    relation = {t.source: t.relation for t in event.timeline if t.kind == "published"}
+    main = f"; main date <b>{e(event.main_date)}</b>" if event.main_date else ""
+    outlets = len({a["outlet"] or a["source"] for a in event.articles})
     out.append(
-        "<table><tr><th>outlet</th><th>published</th><th>headline</th><th>author</th>"
-        "<th>relative to the event</th></tr>"
+        f"<p>{len(event.articles)} reports by {outlets} outlets{main}: "
+        f'<span class="badge conflict">{len(confirmed)} conflicts</span> '
+        f'<span class="badge shared">{counts["shared"]} shared</span> '
+        f'<span class="badge unique">{counts["unique"]} reported by one outlet</span></p>'
     )
+    relation = {t.source: t.relation for t in event.timeline if t.kind == "published"}
+    out.append("<table><tr><th>outlet</th><th>published</th><th>headline</th><th>relative to the event</th></tr>")
     for a in event.articles:
         out.append(
             f"<tr><td>{e(a['outlet'] or a['source'])}</td><td>{e(a['published'])}</td><td>{e(a['title'])}</td>"
-            f"<td>{e(a['author'])}</td><td>{e(relation.get(str(a['source'])) or '')}</td></tr>"
+            f"<td>{e(relation.get(str(a['source'])) or '')}</td></tr>"
         )
     out.append("</table>")
-    if event.main_date:
-        out.append(f"<p>Main date the reports mention: <b>{e(event.main_date)}</b></p>")
-    counts = {s: sum(1 for g in event.claims if g.status == s) for s in ("shared", "conflict", "unique")}
-    out.append(
-        f'<h3>Claims side by side</h3><p class="legend"><span class="badge shared">shared '
-        f'{counts["shared"]}</span><span class="badge conflict">conflict {counts["conflict"]}</span>'
-        f'<span class="badge unique">only one outlet {counts["unique"]}</span></p>'
-    )
-    out.append(
-        "<table><tr><th>status</th>" + "".join(f"<th>{e(outlet_label(event, s))}</th>" for s in sources) + "</tr>"
-    )
-    for group in selected_groups(event):
-        row = [
-            f'<td><span class="badge {group.status}">{e(STATUS_LABEL[group.status])}</span>'
-            + (f'<div class="note">{e(group.note)}</div>' if group.note else "")
-            + "</td>"
-        ]
-        for cell in cells(group, sources):
-            if cell:
-                row.append('<td class="claim">' + "<br>".join(e(t) for t in cell) + "</td>")
-            else:
-                row.append('<td class="empty">—</td>')
-        out.append(f'<tr class="{group.status}">' + "".join(row) + "</tr>")
-    out.append("</table>")
+    for outlet, copies in carriers(event):
+        out.append(f"<p>{e(outlet)}'s report was republished by {e(', '.join(copies))}.</p>")
+    out.append(f"<h3>Where the reports disagree ({len(confirmed)})</h3>")
+    out += _conflict_items(confirmed, "conflicts") if confirmed else ["<p>No conflict found.</p>"]
+    if possible:
+        out.append(f"<h4>Possible conflicts, less certain ({len(possible)})</h4>")
+        out += _conflict_items(possible, "possible")
     out.append("<h3>What each outlet leaves out</h3>")
     for omission in event.omissions:
-        if not omission.missing:
+        missing = [m for m in omission.missing if m["reported_by"] > 1] or list(omission.missing)
+        if not missing:
             continue
         out.append(f"<p><b>{e(outlet_label(event, omission.source))}</b> does not report:</p><ul>")
-        for item in omission.missing[:MAX_OMISSIONS]:
+        for item in missing[:MAX_OMISSIONS]:
             who = outlets_of(event, item["sources"])
             out.append(f"<li>{e(item['text'])} <small>(reported by {e(who)})</small></li>")
+        if len(missing) > MAX_OMISSIONS:
+            out.append(f"<li><small>and {len(missing) - MAX_OMISSIONS} more</small></li>")
         out.append("</ul>")
+    out.append(f'<h3>Facts several outlets report ({counts["shared"]})</h3><ul class="shared">')
+    for group in shared(event):
+        items = "<br>".join(
+            f"<b>{e(outlet_label(event, s.source))}</b>: {e(voiced(s.text, s.voice))}" for s in group.statements
+        )
+        out.append(f"<li>{items} <small>confidence {group.confidence:.2f}</small></li>")
+    out.append("</ul><h3>Reported by one outlet only</h3>")
+    for source, groups in unique_by_source(event):
+        out.append(f"<details><summary><b>{e(outlet_label(event, source))}</b> ({len(groups)})</summary><ul>")
+        out += [f"<li>{e(voiced(g.statements[0].text, g.statements[0].voice))}</li>" for g in groups]
+        out.append("</ul></details>")
     out.append(
         "<h3>Who said what</h3><table><tr><th>outlet</th><th>speaker</th><th>as written</th><th>cue</th>"
-        "<th>kind</th><th>quotation</th></tr>"
+        "<th>quotation</th></tr>"
     )
     for q in event.quotes:
         speaker = q["speaker"] or "unattributed"
@@ -114,7 +142,7 @@ def _event(event: ComparedEvent) -> list[str]:
             speaker += f" (for {q['on_behalf_of']})"
         out.append(
             f"<tr><td>{e(q['outlet'] or q['source'])}</td><td>{e(speaker)}</td>"
-            f"<td>{e(q['speaker_as_written'])}</td><td>{e(q['cue'])}</td><td>{e(q['kind'])}</td>"
+            f"<td>{e(q['speaker_as_written'])}</td><td>{e(q['cue'])} <small>{e(q['kind'])}</small></td>"
             f"<td>{e(q['text'])}</td></tr>"
         )
     out.append("</table>")
@@ -125,32 +153,30 @@ def _event(event: ComparedEvent) -> list[str]:
     most = max((v.words for f in event.framing for v in f.voices), default=1) or 1
     for framing in event.framing:
         for voice in framing.voices:
-            width = max(2, round(300 * voice.words / most))
+            width = max(2, round(200 * voice.words / most))
             out.append(
                 f"<tr><td>{e(framing.outlet or framing.source)}</td><td>{e(voice.speaker)}</td>"
                 f"<td>{e(voice.affiliation)}</td><td>{voice.quotes}</td>"
                 f'<td><span class="bar" style="width:{width}px"></span> {voice.words}</td></tr>'
             )
-    out.append("</table>")
-    out.append(
-        "<h3>Framing</h3><table><tr><th>outlet</th><th>headline</th><th>verbs of attribution</th>"
-        "<th>loaded words (own voice)</th><th>tone toward actors</th></tr>"
-    )
+    out.append("</table><h3>Framing</h3><ul>")
     for framing in event.framing:
-        verbs = ", ".join(f"{e(v)} ×{n}" for v, n in framing.attribution_verbs.items())
+        verbs = ", ".join(f"{e(v)} ×{n}" for v, n in framing.attribution_verbs.items()) or "—"
         loaded = ", ".join(
             f'<span title="{e(t.sentence)}">{e(t.term)}</span> <small>{e(t.category)}</small>'
             for t in {t.term: t for t in framing.loaded_terms}.values()
         )
-        tone = "<br>".join(
-            f"{e(name)} {t['score']:+.2f} <small>({t['evidence']})</small>" for name, t in framing.tone.items()
+        quoted = ", ".join(
+            f"{e(t.term)} <small>({e(t.speaker)})</small>"
+            for t in {t.term: t for t in framing.quoted_loaded_terms}.values()
         )
         out.append(
-            f"<tr><td>{e(framing.outlet or framing.source)}</td><td>{e(framing.headline)}</td><td>{verbs}</td>"
-            f"<td>{loaded}</td><td>{tone}</td></tr>"
+            f"<li><b>{e(framing.outlet or framing.source)}</b> — headline “{e(framing.headline)}”<br>"
+            f"loaded words in its own voice: {loaded or '—'}<br>"
+            + (f"loaded words it quotes: {quoted}<br>" if quoted else "")
+            + f"verbs of attribution: {verbs}</li>"
         )
-    out.append("</table>")
-    out.append("<h3>Timeline</h3><table><tr><th>date</th><th>outlet</th><th></th><th>text</th></tr>")
+    out.append("</ul><h3>Timeline</h3><table><tr><th>date</th><th>outlet</th><th></th><th>text</th></tr>")
     for entry in event.timeline:
         what = "published" if entry.kind == "published" else "mentions"
         if entry.relation and entry.kind == "published":

@@ -7,12 +7,15 @@ import html
 
 from rashomon.present.reports.common import (
     MAX_OMISSIONS,
-    STATUS_LABEL,
-    cells,
-    columns,
+    MAX_UNIQUE_SHOWN,
+    carriers,
+    conflicts,
+    highlight,
     outlet_label,
     outlets_of,
-    selected_groups,
+    shared,
+    unique_by_source,
+    voiced,
 )
 from rashomon.records import ComparedEvent
 
@@ -25,6 +28,11 @@ def md(text: object) -> str:
     return " ".join(value.split())
 
 
+def _marked(text: str, value: str) -> str:
+    """The text with the differing value in bold (each piece escaped on its own)."""
+    return "".join(f"**{md(piece)}**" if marked else md(piece) for piece, marked in highlight(text, value))
+
+
 def render_markdown(events: list[ComparedEvent]) -> str:
     lines = ["# Rashomon: how the reports differ", ""]
     if not events:
@@ -35,44 +43,74 @@ def render_markdown(events: list[ComparedEvent]) -> str:
 
 
 def _event(event: ComparedEvent) -> list[str]:
-    sources = columns(event)
+    confirmed, possible = conflicts(event, possible=False), conflicts(event, possible=True)
+    shared_groups = shared(event)
     out = [f"## {md(event.title or event.id)}", ""]
-    out += ["| outlet | published | headline | author | relative to the event |", "|---|---|---|---|---|"]
+    counts = {s: sum(1 for g in event.claims if g.status == s) for s in ("shared", "conflict", "unique")}
+    main = f"; main date **{md(event.main_date)}**" if event.main_date else ""
+    out.append(
+        f"{len(event.articles)} reports by {len({a['outlet'] or a['source'] for a in event.articles})} outlets{main}: "
+        f"{len(confirmed)} conflicts, {counts['shared']} facts shared, {counts['unique']} reported by one outlet."
+    )
+    out += ["", "| outlet | published | headline | relative to the event |", "|---|---|---|---|"]
     relation = {e.source: e.relation for e in event.timeline if e.kind == "published"}
     for a in event.articles:
         out.append(
             f"| {md(a['outlet'] or a['source'])} | {md(a['published'])} | {md(a['title'])} | "
-            f"{md(a['author'])} | {md(relation.get(str(a['source'])) or '')} |"
+            f"{md(relation.get(str(a['source'])) or '')} |"
         )
-    if event.main_date:
-        out.append(f"\nMain date the reports mention: **{md(event.main_date)}**.")
-    counts = {s: sum(1 for g in event.claims if g.status == s) for s in ("shared", "conflict", "unique")}
-    out += [
-        "",
-        f"### Claims side by side ({counts['shared']} shared, {counts['conflict']} in conflict, "
-        f"{counts['unique']} reported by one outlet)",
-        "",
-    ]
-    out.append("| status | " + " | ".join(md(outlet_label(event, s)) for s in sources) + " |")
-    out.append("|---|" + "---|" * len(sources))
-    for group in selected_groups(event):
-        row = [" / ".join(md(t) for t in cell) or "—" for cell in cells(group, sources)]
-        status = f"**{STATUS_LABEL[group.status]}**"
-        out.append(f"| {status} | " + " | ".join(row) + " |")
-    notes = [g for g in event.claims if g.note]
-    if notes:
-        out += ["", "**Conflicts:**", ""]
-        out += [f"- {md(g.note)}" for g in notes]
+    for outlet, copies in carriers(event):
+        out.append(f"\n{md(outlet)}'s report was republished by {md(', '.join(copies))}.")
+    out += ["", f"### Where the reports disagree ({len(confirmed)})", ""]
+    if not confirmed:
+        out.append("No conflict found.")
+    for view in confirmed:
+        (a_outlet, a_text, a_value), (b_outlet, b_text, b_value) = view.sides
+        out.append(
+            f"- **{md(view.conflict.slot)}** — {md(a_outlet)}: “{_marked(a_text, a_value)}” · "
+            f"{md(b_outlet)}: “{_marked(b_text, b_value)}” _(confidence {view.conflict.confidence:.2f})_"
+        )
+    if possible:
+        out += ["", f"#### Possible conflicts, less certain ({len(possible)})", ""]
+        for view in possible:
+            (a_outlet, a_text, a_value), (b_outlet, b_text, b_value) = view.sides
+            out.append(
+                f"- {md(view.conflict.slot)}? {md(a_outlet)}: “{_marked(a_text, a_value)}” · "
+                f"{md(b_outlet)}: “{_marked(b_text, b_value)}” _(confidence {view.conflict.confidence:.2f})_"
+            )
     out += ["", "### What each outlet leaves out", ""]
+    listed = False
     for omission in event.omissions:
-        if not omission.missing:
+        missing = [m for m in omission.missing if m["reported_by"] > 1] or list(omission.missing)
+        if not missing:
             continue
+        listed = True
         out.append(f"- **{md(outlet_label(event, omission.source))}** does not report:")
-        for item in omission.missing[:MAX_OMISSIONS]:
-            who = outlets_of(event, item["sources"])
-            out.append(f"  - {md(item['text'])} _(reported by {md(who)})_")
+        for item in missing[:MAX_OMISSIONS]:
+            out.append(f"  - {md(item['text'])} _(reported by {md(outlets_of(event, item['sources']))})_")
+        if len(missing) > MAX_OMISSIONS:
+            out.append(f"  - _and {len(missing) - MAX_OMISSIONS} more_")
+    if not listed:
+        out.append("Every outlet reports the facts the others report.")
+    out += ["", f"### Facts several outlets report ({counts['shared']})", ""]
+    for group in shared_groups:
+        first, *others = group.statements
+        also = "; ".join(f"{md(outlet_label(event, s.source))}: “{md(voiced(s.text, s.voice))}”" for s in others)
+        out.append(
+            f"- “{md(voiced(first.text, first.voice))}” — {md(outlet_label(event, first.source))}"
+            + (f" · {also}" if also else "")
+            + f" _(confidence {group.confidence:.2f})_"
+        )
+    out += ["", "### Reported by one outlet only", ""]
+    for source, groups in unique_by_source(event):
+        out.append(f"- **{md(outlet_label(event, source))}** ({len(groups)}):")
+        for group in groups[:MAX_UNIQUE_SHOWN]:
+            out.append(f"  - {md(voiced(group.statements[0].text, group.statements[0].voice))}")
+        if len(groups) > MAX_UNIQUE_SHOWN:
+            out.append(f"  - _and {len(groups) - MAX_UNIQUE_SHOWN} more (in the JSON report)_")
     out += ["", "### Who said what", ""]
-    for source in sources:
+    for article in event.articles:
+        source = str(article["source"])
         quotes = [q for q in event.quotes if q["source"] == source]
         out.append(f"**{md(outlet_label(event, source))}** — {len(quotes)} quotations")
         out.append("")
@@ -83,26 +121,23 @@ def _event(event: ComparedEvent) -> list[str]:
             cue = f" — _{md(q['cue'])}_" if q["cue"] else ""
             out.append(f"- **{md(speaker)}**{written}{behalf}{cue} ({q['kind']}): “{md(q['text'])}”")
         out.append("")
-    out += ["### Voices", "", "| outlet | speaker | speaks for | quotations | words | |", "|---|---|---|---|---|---|"]
+    out += ["### Voices", "", "| outlet | speaker | speaks for | quotations | words |", "|---|---|---|---|---|"]
     for framing in event.framing:
         for voice in framing.voices:
-            bar = "█" * max(1, round(voice.words / 10))
             out.append(
                 f"| {md(framing.outlet or framing.source)} | {md(voice.speaker)} | {md(voice.affiliation)} | "
-                f"{voice.quotes} | {voice.words} | {bar} |"
+                f"{voice.quotes} | {voice.words} |"
             )
-    out += [
-        "",
-        "### Framing",
-        "",
-        "| outlet | headline | verbs of attribution | loaded words (own voice) | tone toward actors |",
-        "|---|---|---|---|---|",
-    ]
+    out += ["", "### Framing", ""]
     for framing in event.framing:
-        verbs = ", ".join(f"{md(v)} ×{n}" for v, n in framing.attribution_verbs.items())
-        loaded = ", ".join(dict.fromkeys(md(t.term) for t in framing.loaded_terms))
-        tone = ", ".join(f"{md(name)} {t['score']:+.2f}" for name, t in framing.tone.items())
-        out.append(f"| {md(framing.outlet or framing.source)} | {md(framing.headline)} | {verbs} | {loaded} | {tone} |")
+        verbs = ", ".join(f"{md(v)} ×{n}" for v, n in framing.attribution_verbs.items()) or "—"
+        loaded = ", ".join(dict.fromkeys(md(t.term) for t in framing.loaded_terms)) or "—"
+        quoted = ", ".join(dict.fromkeys(f"{md(t.term)} ({md(t.speaker)})" for t in framing.quoted_loaded_terms))
+        out.append(f"- **{md(framing.outlet or framing.source)}** — headline: “{md(framing.headline)}”")
+        out.append(f"  - loaded words in its own voice: {loaded}")
+        if quoted:
+            out.append(f"  - loaded words it quotes: {quoted}")
+        out.append(f"  - verbs of attribution: {verbs}")
     out += ["", "### Timeline", ""]
     for entry in event.timeline:
         what = "published" if entry.kind == "published" else "mentions"

@@ -1,0 +1,243 @@
+"""Claim pairs: do two statements of different reports state the same fact? A learned scorer.
+
+Each pair of claims from two articles of one event is described by features (below): how alike the two
+sentences are (sentence-embedding cosine when the embedding extra is installed; TF-IDF cosine over lemmas,
+stems and canonical entities; overlaps), whether they share the predicate, the doer and the done-to,
+whether their numbers, dates and places agree or clash, negation, voice, length, and how each claim ranks
+the other among the other article's claims (a fact is usually stated once per report). A logistic
+regression over these features gives the probability that the two state the same fact.
+
+Two fitted models ship in the package (``data/models``): ``compare.pair_scorer.v1`` (with embeddings) and
+``compare.pair_scorer_lexical.v1`` (without), fitted by ``bench/fit_pair_scorer.py`` on the ``news_ecb``
+sentence links (ABCD-Link, CC BY 4.0, built from ECB+, CC BY 3.0; ECB+ topics 1-35 only), with the link
+threshold chosen by cross-validation across events. Their metadata files name the features, the data and
+its licence, and the cross-validated figures. Inference is a dot product: numpy only.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+
+import numpy as np
+
+from rashomon.records import Claim
+
+MODEL_WITH_EMBEDDINGS = "compare.pair_scorer.v1"
+MODEL_LEXICAL = "compare.pair_scorer_lexical.v1"
+
+FEATURES = (
+    "embedding_cosine",
+    "tfidf_cosine",
+    "lemma_jaccard",
+    "entity_jaccard",
+    "shared_entities",
+    "same_predicate",
+    "same_subject",
+    "same_object",
+    "numbers_agree",
+    "numbers_clash",
+    "dates_agree",
+    "dates_clash",
+    "places_agree",
+    "places_clash",
+    "negation_differs",
+    "same_voice",
+    "length_ratio",
+    "rank_a",
+    "rank_b",
+    "margin_a",
+    "margin_b",
+)
+LEXICAL_FEATURES = tuple(f for f in FEATURES if f != "embedding_cosine")
+
+
+@dataclass
+class ClaimRef:
+    """A claim with its article and the canonical entity ids it names."""
+
+    source: str
+    outlet: str | None
+    article_id: str
+    claim: Claim
+    entities: frozenset[str]
+
+
+def _bag(ref: ClaimRef) -> Counter[str]:
+    features: Counter[str] = Counter()
+    for lemma in ref.claim.lemmas:
+        lemma = lemma.strip(".,'’\"")
+        if not lemma or lemma.isdigit():
+            continue
+        features[lemma] += 1
+        if len(lemma) > 6 and lemma.isalpha():
+            features["~" + lemma[:5]] += 1
+    for entity in sorted(ref.entities):  # sorted: float sums over the features repeat exactly
+        features["E:" + entity] += 2
+    for q in ref.claim.quantities:
+        if q.noun:
+            features["N:" + q.noun] += 1
+    return features
+
+
+class EventClaims:
+    """The claims of one event, with what pair features need: TF-IDF vectors (IDF over the event's
+    claims), embeddings (optional) and, per claim and other article, its best-matching claims."""
+
+    def __init__(self, refs: list[ClaimRef], embeddings: Any | None) -> None:
+        self.refs = refs
+        self.embeddings = embeddings
+        self.bags = [_bag(r) for r in refs]
+        df: Counter[str] = Counter()
+        for bag in self.bags:
+            df.update(bag.keys())
+        n = len(refs)
+        self.idf = {k: math.log((1 + n) / (1 + v)) + 1 for k, v in df.items()}
+        self.vectors: list[dict[str, float]] = []
+        for bag in self.bags:
+            weights = {k: (1 + math.log(v)) * self.idf[k] for k, v in bag.items()}
+            norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
+            self.vectors.append({k: w / norm for k, w in weights.items()})
+        self.by_article: dict[str, list[int]] = {}
+        for i, ref in enumerate(refs):
+            self.by_article.setdefault(ref.article_id, []).append(i)
+        self._closeness: dict[tuple[int, int], float] = {}
+
+    def tfidf(self, i: int, j: int) -> float:
+        a, b = self.vectors[i], self.vectors[j]
+        if len(a) > len(b):
+            a, b = b, a
+        return sum(w * b.get(k, 0.0) for k, w in a.items())
+
+    def embedding(self, i: int, j: int) -> float:
+        return float(self.embeddings[i] @ self.embeddings[j]) if self.embeddings is not None else 0.0
+
+    def closeness(self, i: int, j: int) -> float:
+        """The similarity that ranks candidates: embeddings and TF-IDF mixed, or TF-IDF alone."""
+        key = (i, j) if i < j else (j, i)
+        if key not in self._closeness:
+            lexical = self.tfidf(i, j)
+            self._closeness[key] = lexical if self.embeddings is None else 0.5 * lexical + 0.5 * self.embedding(i, j)
+        return self._closeness[key]
+
+    def rank(self, i: int, j: int) -> tuple[float, float]:
+        """(1 / rank of j among the claims of j's article for i, j's score minus the best other one's)."""
+        mine = self.closeness(i, j)
+        others = [self.closeness(i, k) for k in self.by_article[self.refs[j].article_id] if k != j]
+        better = sum(1 for s in others if s > mine)
+        return 1.0 / (1 + better), mine - max(others, default=0.0)
+
+    def features(self, i: int, j: int) -> list[float]:
+        a, b = self.refs[i].claim, self.refs[j].claim
+        la, lb = set(a.lemmas), set(b.lemmas)
+        ea, eb = self.refs[i].entities, self.refs[j].entities
+        rank_a, margin_a = self.rank(i, j)
+        rank_b, margin_b = self.rank(j, i)
+        numbers = _agreement(_values(a), _values(b))
+        dates = _agreement(_days(a), _days(b))
+        places = _agreement({p.lower() for p in a.places}, {p.lower() for p in b.places})
+        length = (min(len(a.text), len(b.text)) / max(len(a.text), len(b.text), 1)) if a.text and b.text else 0.0
+        return [
+            self.embedding(i, j),
+            self.tfidf(i, j),
+            len(la & lb) / len(la | lb) if la | lb else 0.0,
+            len(ea & eb) / len(ea | eb) if ea | eb else 0.0,
+            min(len(ea & eb), 3) / 3,
+            float(bool(a.predicate) and a.predicate == b.predicate),
+            float(bool(a.subject) and a.subject == b.subject),
+            float(bool(a.object) and a.object == b.object),
+            numbers[0],
+            numbers[1],
+            dates[0],
+            dates[1],
+            places[0],
+            places[1],
+            float(a.negated != b.negated),
+            float(a.voice == b.voice),
+            length,
+            rank_a,
+            rank_b,
+            margin_a,
+            margin_b,
+        ]
+
+
+def _values(claim: Claim) -> set[float]:
+    return {q.value for q in claim.quantities if q.value is not None}
+
+
+def _days(claim: Claim) -> set[str]:
+    return {d.value[:10] for d in claim.dates if d.value and re.match(r"\d{4}-\d{2}-\d{2}", d.value)}
+
+
+def _agreement(a: set[Any], b: set[Any]) -> tuple[float, float]:
+    """(agree, clash): both name some, and share one / share none."""
+    if not a or not b:
+        return 0.0, 0.0
+    return (1.0, 0.0) if a & b else (0.0, 1.0)
+
+
+# ------------------------------------------------------------------------------------------- models
+
+
+@dataclass(frozen=True)
+class PairModel:
+    """A fitted logistic regression over standardised features, with its link threshold."""
+
+    name: str
+    features: tuple[str, ...]
+    mean: np.ndarray
+    scale: np.ndarray
+    coef: np.ndarray
+    intercept: float
+    threshold: float
+    meta: dict[str, Any]
+
+    def probability(self, rows: np.ndarray) -> np.ndarray:
+        z = ((rows - self.mean) / self.scale) @ self.coef + self.intercept
+        return 1.0 / (1.0 + np.exp(-z))
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "features": list(self.features),
+            "mean": [round(float(x), 8) for x in self.mean],
+            "scale": [round(float(x), 8) for x in self.scale],
+            "coef": [round(float(x), 8) for x in self.coef],
+            "intercept": round(float(self.intercept), 8),
+            "threshold": round(float(self.threshold), 4),
+            "meta": self.meta,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> PairModel:
+        return cls(
+            name=data["name"],
+            features=tuple(data["features"]),
+            mean=np.asarray(data["mean"], dtype=float),
+            scale=np.asarray(data["scale"], dtype=float),
+            coef=np.asarray(data["coef"], dtype=float),
+            intercept=float(data["intercept"]),
+            threshold=float(data["threshold"]),
+            meta=data.get("meta", {}),
+        )
+
+
+@functools.cache
+def load_model(name: str) -> PairModel:
+    """A packaged pair model by its versioned name."""
+    path = resources.files("rashomon.data") / "models" / f"{name}.json"
+    return PairModel.from_json(json.loads(path.read_text(encoding="utf-8")))
+
+
+def feature_rows(event: EventClaims, pairs: list[tuple[int, int]], names: tuple[str, ...]) -> np.ndarray:
+    """The feature matrix of these pairs, with the columns a model was fitted on."""
+    index = [FEATURES.index(n) for n in names]
+    rows = np.asarray([event.features(i, j) for i, j in pairs], dtype=float).reshape(len(pairs), len(FEATURES))
+    return rows[:, index]
