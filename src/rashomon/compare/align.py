@@ -1,15 +1,16 @@
 """Align claims across outlets: shared, unique, conflicting.
 
-Claims are compared by meaning with lexical and entity similarity (measured against embeddings in
-bench/compare.py): each claim becomes a TF-IDF vector over its content lemmas, five-letter stems (so
-"observation" and "observer" meet), and the canonical entities it names (so "RWA" and "the Regional
-Water Authority" are one feature), with IDF over the event's claims. Pairs of
-claims from different articles above the alignment threshold, when each is the other's best match or
-close to it, are linked; linked claims form a group.
+Every candidate pair of claims from two articles of an event is scored by a pair model (compare/pairs.py:
+logistic regression over 21 features — sentence-embedding and TF-IDF similarity, shared entities, subject,
+predicate and object, agreeing or clashing numbers, dates and places, negation, voice, and how each claim
+ranks among the other's best matches), fitted on news sentence links and cross-validated across events
+(bench/fit_pair_scorer.py). Claims are grouped by average linkage: two groups join while the mean link
+probability between their claims reaches the model's threshold, chosen for the precision of "shared".
 
-A pair that talks about the same thing (above a lower threshold, sharing an entity or the counted noun)
-but disagrees on a number, a date, a place or a negation is a conflict, with a note that says what
-differs. Conflicts are checked only on concrete things; framing differences are the framing step's.
+A pair that is likely enough to be about one happening (a share of that threshold) is compared slot by slot
+(compare/conflicts.py: numbers, dates, times, places, negation, who did it, descriptions); a slot that
+disagrees is a conflict, with a note that says what differs and a confidence; a weak one is only a possible
+conflict. Framing differences are the framing step's.
 """
 
 from __future__ import annotations
@@ -29,13 +30,21 @@ from rashomon.compare.pairs import (
 )
 from rashomon.records import ClaimGroup, Conflict, Statement
 
-# A pair of claims below this link probability is never a conflict: two statements must be about the
-# same happening before their numbers or places can contradict each other. Set on the planted-conflict set
-# (bench/compare.py) as the lowest floor that keeps its look-alike pairs apart.
-CONFLICT_FLOOR = 0.15
-# A link this strong makes two claims near paraphrases: their dates, times and places are compared even
-# when their verbs differ. Hand-set at the upper range of the pair model's probabilities for paraphrases.
-CLOSE_LINK = 0.75
+# The link probabilities below are set as shares of the pair model's link threshold (its calibration moves
+# with its training data; these ratios do not).
+# A pair of claims below this share of the link threshold is never a conflict: two statements must be about
+# the same happening before their numbers or places can contradict each other.
+CONFLICT_FLOOR = 0.4
+# Two claims this likely to state one fact (as a share of the link threshold) are compared slot by slot as
+# one fact (dates, places, descriptions). Below the link threshold (chosen for the precision of "shared"):
+# a slot that disagrees is evidence of its own, and the conflict's confidence scales with the link. Set to
+# the ratio of the pair model's best-F1 to best-F0.5 thresholds in cross-validation (0.1 / 0.17); the
+# floor above is hand-set below it. On the planted set (bench/planted.py) 0.3/0.55 and 0.4/0.6 find the
+# same conflicts, 0.5/0.75 three fewer.
+CONFLICT_LINK = 0.6
+# A link this far from the threshold to certainty (0: the threshold, 1: certain) makes two claims near
+# paraphrases: their dates, times and places are compared even when their verbs differ. Hand-set.
+CLOSE_LINK = 0.5
 # Only candidate pairs this close (TF-IDF and embeddings mixed) are scored; the others are not the same
 # fact (a fact stated in two reports shares words or meaning) and scoring every pair of a 20-article event
 # would cost seconds.
@@ -197,15 +206,21 @@ def align(
     details: dict[int, list[Conflict]] = defaultdict(list)
     home = {i: k for k, members in enumerate(members_of) for i in members}
     for (i, j), p in sorted(probability.items(), key=lambda kv: (-kv[1], kv[0])):
-        if p < CONFLICT_FLOOR:
+        if p < CONFLICT_FLOOR * model.threshold:
             continue
-        linked = p >= model.threshold
+        linked = p >= CONFLICT_LINK * model.threshold
         found = find_conflict(
-            refs[i], refs[j], linked=linked, close=p >= CLOSE_LINK, named=named, names=names or {}, doers=doers or set()
+            refs[i],
+            refs[j],
+            linked=linked,
+            close=p >= model.threshold + CLOSE_LINK * (1 - model.threshold),
+            named=named,
+            names=names or {},
+            doers=doers or set(),
         )
         if found is None:
             continue
-        confidence = round(found.certainty * min(1.0, p / model.threshold), 3)
+        confidence = round(found.certainty * min(1.0, p / (CONFLICT_LINK * model.threshold)), 3)
         conflict = Conflict(
             statements=(_key(refs[i]), _key(refs[j])),
             sources=(refs[i].source, refs[j].source),

@@ -25,9 +25,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from rashomon.compare.pairs import ClaimRef
 from rashomon.records import Claim, Quantity
+
+if TYPE_CHECKING:
+    from rashomon.compare.pairs import ClaimRef
 
 POSSIBLE_BELOW = 0.5  # confidence under which a conflict is "possible", shown apart
 
@@ -108,6 +111,10 @@ def interval(q: Quantity) -> tuple[float, float] | None:
         return None
     text = q.text.lower()
     x = q.value
+    vague = re.search(r"\b(dozens|scores|hundreds|thousands|millions|billions)\b(?! of (?:thousands|millions))", text)
+    if vague and not re.search(r"\d", text):  # "hundreds of homes": 200 to 999, not 200
+        low = {"dozens": 24.0, "scores": 40.0}.get(vague.group(1), x)
+        return (low, low * 5 - 1 if vague.group(1) in ("hundreds", "thousands", "millions", "billions") else 143.0)
     if re.search(r"\b(?:more than|over|at least|upwards of|in excess of|above)\b", text):
         return (x, float("inf"))
     if re.search(r"\b(?:less than|fewer than|under|up to|at most|below)\b", text):

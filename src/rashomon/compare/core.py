@@ -19,9 +19,9 @@ from rashomon.records import AnalysedArticle, ComparedEvent, Event, Omission, Ti
 
 MAIN_ACTORS = 6
 _SUBSTANTIVE_WORDS = 6  # a claim shorter than this is not worth listing as an omission
-# A source whose likeliest claim for a fact has this link probability (about half the link threshold of
-# compare.pair_scorer.v1) may state it in other words: the fact is not listed as its omission.
-OMISSION_FLOOR = 0.3
+# A source whose likeliest claim for a fact has this share of the pair model's link threshold as its link
+# probability may state it in other words: the fact is not listed as its omission.
+OMISSION_FLOOR = 0.5
 
 
 def compare_event(event: Event, items: list[AnalysedArticle], alignment: Alignment | None = None) -> ComparedEvent:
@@ -89,7 +89,8 @@ def compare_event(event: Event, items: list[AnalysedArticle], alignment: Alignme
         doers={a.id for a in actors_all if a.type in ("PERSON", "ORG", "NORP")},
         mentioned=mentioned,
     )
-    omissions = _omissions(groups, items)
+    threshold = (alignment or Alignment()).resolved(_embeddings_on(alignment)).threshold
+    omissions = _omissions(groups, items, OMISSION_FLOOR * threshold)
     organisations = [a.name for a in actors_all if a.type == "ORG"]
     framing = tuple(frame(item, canonical_names[item.article.id], actors, roles, organisations) for item in items)
     timeline, main_date = _timeline(items)
@@ -161,16 +162,22 @@ def event_refs(items: list[AnalysedArticle]) -> list[ClaimRef]:
     return build_refs(items, canonical_ids, canonical_names)
 
 
-def _omissions(groups: list[Any], items: list[AnalysedArticle]) -> tuple[Omission, ...]:
+def _embeddings_on(alignment: Alignment | None) -> bool:
+    from rashomon.embeddings import available
+
+    return (alignment is None or alignment.embeddings) and available()
+
+
+def _omissions(groups: list[Any], items: list[AnalysedArticle], floor: float) -> tuple[Omission, ...]:
     """Per source: the facts others report and no claim of its states, most reported first. A claim of the
     source that the pair scorer holds even half as likely as a link to state the fact (probability at least
-    ``OMISSION_FLOOR``) means the fact is there in other words: no omission."""
+    ``floor``) means the fact is there in other words: no omission."""
     result = []
     for item in items:
         source = item.article.source
         missing = []
         for group in groups:
-            if source in group.sources or group.closest.get(source, 0.0) >= OMISSION_FLOOR:
+            if source in group.sources or group.closest.get(source, 0.0) >= floor:
                 continue
             if max(len(s.text.split()) for s in group.statements) < _SUBSTANTIVE_WORDS:
                 continue

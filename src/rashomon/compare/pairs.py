@@ -27,6 +27,7 @@ from typing import Any
 
 import numpy as np
 
+from rashomon.compare.conflicts import interval
 from rashomon.records import Claim
 
 MODEL_WITH_EMBEDDINGS = "compare.pair_scorer.v1"
@@ -127,11 +128,13 @@ class EventClaims:
         return self._closeness[key]
 
     def rank(self, i: int, j: int) -> tuple[float, float]:
-        """(1 / rank of j among the claims of j's article for i, j's score minus the best other one's)."""
+        """(j's closeness to i divided by j's rank among the claims of j's article for i, j's closeness minus
+        the best other one's). Being the best match is evidence in proportion to how close the match is:
+        every claim has a best match in every other report, also when that report does not state it."""
         mine = self.closeness(i, j)
         others = [self.closeness(i, k) for k in self.by_article[self.refs[j].article_id] if k != j]
         better = sum(1 for s in others if s > mine)
-        return 1.0 / (1 + better), mine - max(others, default=0.0)
+        return mine / (1 + better), mine - max(others, default=0.0)
 
     def features(self, i: int, j: int) -> list[float]:
         a, b = self.refs[i].claim, self.refs[j].claim
@@ -139,7 +142,7 @@ class EventClaims:
         ea, eb = self.refs[i].entities, self.refs[j].entities
         rank_a, margin_a = self.rank(i, j)
         rank_b, margin_b = self.rank(j, i)
-        numbers = _agreement(_values(a), _values(b))
+        numbers = _number_agreement(a, b)
         dates = _agreement(_days(a), _days(b))
         places = _agreement({p.lower() for p in a.places}, {p.lower() for p in b.places})
         length = (min(len(a.text), len(b.text)) / max(len(a.text), len(b.text), 1)) if a.text and b.text else 0.0
@@ -168,8 +171,15 @@ class EventClaims:
         ]
 
 
-def _values(claim: Claim) -> set[float]:
-    return {q.value for q in claim.quantities if q.value is not None}
+def _number_agreement(a: Claim, b: Claim) -> tuple[float, float]:
+    """(agree, clash): both give numbers, and some pair of them can be one figure as written ("more than
+    300" and "hundreds", "about 1,200" and "1,150") / none can."""
+    spans_a = [s for q in a.quantities if (s := interval(q)) is not None]
+    spans_b = [s for q in b.quantities if (s := interval(q)) is not None]
+    if not spans_a or not spans_b:
+        return 0.0, 0.0
+    overlap = any(x[0] <= y[1] * 1.001 and y[0] <= x[1] * 1.001 for x in spans_a for y in spans_b)
+    return (1.0, 0.0) if overlap else (0.0, 1.0)
 
 
 def _days(claim: Claim) -> set[str]:

@@ -30,7 +30,12 @@ def md(text: object) -> str:
 
 def _marked(text: str, value: str) -> str:
     """The text with the differing value in bold (each piece escaped on its own)."""
-    return "".join(f"**{md(piece)}**" if marked else md(piece) for piece, marked in highlight(text, value))
+    out = []
+    for piece, marked in highlight(text, value):
+        body = f"**{md(piece)}**" if marked else md(piece)
+        # md() trims each piece: the spaces around the bold value are put back
+        out.append((" " if piece[:1].isspace() else "") + body + (" " if piece[-1:].isspace() and body else ""))
+    return " ".join("".join(out).split())
 
 
 def render_markdown(events: list[ComparedEvent]) -> str:
