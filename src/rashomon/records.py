@@ -256,7 +256,7 @@ class Quote(Record):
 
     id: str
     text: str
-    kind: str  # direct | indirect | mixed
+    kind: str  # direct | indirect | mixed | belief (attributed belief, perception or finding: not speech)
     start: int
     end: int
     cue: str | None = None
@@ -272,6 +272,11 @@ class Quote(Record):
     paragraph: int = 0
     resolution: str = ""  # how the speaker was found: name | surname | pronoun | role | continuation | ...
     cue_lemma: str | None = None
+
+    @property
+    def is_speech(self) -> bool:
+        """A speech or writing act (or words in quote marks): counted in who said what and in voices."""
+        return self.kind != "belief"
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -67,7 +67,7 @@ def analyse_doc(doc: Doc, article: Article, model: str) -> Analysis:
     index = extract_entities(doc, skip_before=skip)
     marks = find_mark_spans(doc_text(doc), paragraphs)
     attributions = find_attributions(doc, paragraphs) + find_layout_attributions(doc, marks, paragraphs)
-    raw = join_quotes(doc, marks, attributions, paragraphs)
+    raw = join_quotes(doc, marks, attributions, paragraphs, skip_before=skip)
     quotes, role_mentions = resolve_quotes(doc, index, raw, paragraphs)
     entities = tuple(
         e.replace(mentions=tuple(sorted((*e.mentions, *role_mentions.get(e.id, ())), key=lambda m: m.start)))

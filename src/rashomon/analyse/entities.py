@@ -392,9 +392,20 @@ _COMPANY_SUFFIXES = {
 }
 
 
+_CAMEL_CASE = re.compile(r"^[A-Z][a-z]+[A-Z][A-Za-z]*$")
+_NAME_PREFIX = re.compile(r"^(?:Mc|Mac|O|De|Di|Da|Du|La|Le|Van|Von|Fitz|St)[A-Z]")
+
+
 def _retype_by_shape(doc: Doc, span: Span) -> Span:
     """Names whose last word says what they are: "Mill Lane" is a place, "Halvard Re" a company, whatever
     the small model guessed."""
+    if (
+        span.label_ == "PERSON"
+        and len(span) == 1
+        and _CAMEL_CASE.match(span.text)
+        and not _NAME_PREFIX.match(span.text)
+    ):
+        return Span(doc, span.start, span.end, label="ORG")  # "MedRail", "PayPal": a brand, not a surname
     if span.label_ not in ("PERSON", "ORG", "GPE", "NORP") or len(span) < 2:
         return span
     last = span[-1].lower_.strip(".")

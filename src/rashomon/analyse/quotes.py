@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Span, Token
 
 from rashomon.analyse.entities import doc_text
-from rashomon.analyse.lexicons import cue_verbs
+from rashomon.analyse.lexicons import cue_verbs, role_words
 
 OPEN_MARKS = "“„«‟"
 CLOSE_MARKS = "”»"
@@ -294,7 +294,11 @@ def find_attributions(doc: Doc, paragraphs: list[tuple[int, int]]) -> list[Attri
             cue = cues.get(lemma)
             if cue is None or (cue.kind == "intention" and lemma not in _NP_CONTENT_LEMMAS and lemma != "call for"):
                 continue  # "plans to meet" states an intention, not something said
-            if cue.kind in ("belief", "perception") and not any(c.dep_ == "ccomp" for c in token.children):
+            if (
+                cue.kind in ("belief", "perception")
+                and lemma not in _FINDING_VERBS
+                and not any(c.dep_ == "ccomp" for c in token.children)
+            ):
                 continue  # "will consider the tasks" is no attribution; "believes that ..." is
             att = _verb_attribution(token, lemma, snum, paragraph_of(token.idx))
             if att:
@@ -318,6 +322,18 @@ def _verb_attribution(token: Token, lemma: str, sentence: int, paragraph: int) -
         subject = next((c for c in token.head.children if c.dep_ in ("nsubj",)), None)
     agent = next((c for c in token.children if c.dep_ == "agent"), None)
     content_token = next((c for c in token.children if c.dep_ in ("ccomp", "xcomp")), None)
+    closing_before = any(
+        t.text in CLOSE_MARKS + STRAIGHT for t in doc[max(0, token.i - 3) : token.i]
+    )  # “...,” sobbed Selma Ruhl: the quotation ends right before the cue
+    if subject is not None and closing_before and subject.i < token.i:
+        between = [t.text for t in doc[subject.i + 1 : token.i] if t.text in OPEN_MARKS + CLOSE_MARKS + STRAIGHT]
+        if between and (between[0] in CLOSE_MARKS or (between[0] == STRAIGHT and len(between) % 2 == 1)):
+            subject = None  # the parse took the quotation's last word ("Nothing,” sobbed ...") for the speaker
+    if subject is None and (closing_before or (content_token is not None and content_token.i < token.i)):
+        # In the inverted order the parser may take the speaker for an object.
+        subject = next(
+            (c for c in token.rights if c.dep_ in ("dobj", "npadvmod", "attr") and c.pos_ in ("PROPN", "NOUN")), None
+        )
     cue_start, cue_end, cue_text = _cue_span(token)
     passive_agent = False
     if token.lemma_ == "quote":
@@ -362,6 +378,7 @@ def _verb_attribution(token: Token, lemma: str, sentence: int, paragraph: int) -
             lemma.split()[0] in _NP_CONTENT_LEMMAS
             or lemma in ("call for", "point to", "point out")
             or (cue is not None and cue.kind in ("speech", "report") and lemma not in _ADDRESSEE_OBJECTS)
+            or lemma in _FINDING_VERBS
         )
         if np_ok:
             obj = next((c for c in token.children if c.dep_ in ("dobj", "pobj")), None)
@@ -371,6 +388,17 @@ def _verb_attribution(token: Token, lemma: str, sentence: int, paragraph: int) -
             if obj is None and prep is not None:
                 # "complained about X", "called for X": what was said is X, not the preposition.
                 obj = next((c for c in prep.children if c.dep_ in ("pobj", "pcomp")), prep)
+            if obj is not None and (
+                (subject is not None and obj.i == subject.i)  # the inverted speaker, not what was said
+                or obj.pos_ == "PRON"  # "said it", "denied this": the content is elsewhere, or nowhere
+                or lemma in _NO_NP_CONTENT
+                or (
+                    # "did not reveal any details", "haven't said much": nothing was said
+                    any(c.dep_ == "neg" for c in token.children)
+                    and (obj.lower_ in _NOTHING or any(c.lower_ in ("any", "no") for c in obj.children))
+                )
+            ):
+                obj = None
         if lemma == "call":
             predicate = next((c for c in token.children if c.dep_ in ("oprd", "xcomp", "ccomp")), None)
             if predicate is not None and obj is None:
@@ -422,6 +450,11 @@ def _verb_attribution(token: Token, lemma: str, sentence: int, paragraph: int) -
     )
 
 
+# Cues whose noun-phrase object is not what was said ("noted the distance", "added two goals").
+_NO_NP_CONTENT: set[str] = set()  # none yet: "noted the clot’s existence" is an attribution
+# Findings whose object is what was found ("the data shows Democrats ahead"): attributed, not said.
+_FINDING_VERBS = {"show"}
+_NOTHING = {"much", "anything", "nothing", "more", "any", "details", "specifics"}
 _DASH_SIGNATURE = re.compile(r"^\s*[,.]?\s*[―—–]\s*([A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3})")
 _TRANSCRIPT_SPEAKER = re.compile(r"^([A-Z][A-Z.'’\- ]{1,30}[A-Z.]):\s+(?=\S)")
 
@@ -464,9 +497,10 @@ def find_layout_attributions(doc: Doc, marks: list[MarkSpan], paragraphs: list[t
                 kind="direct",
             )
         )
+    surnames = {e[-1].text.upper() for e in doc.ents if e.label_ == "PERSON"}
     for number, (start, end) in enumerate(paragraphs):
         match = _TRANSCRIPT_SPEAKER.match(text[start:end])
-        if not match or match.group(1).strip() in ("Q", "A", "UPDATE", "EDITOR'S NOTE", "NOTE"):
+        if not match or not _speaker_label(match.group(1), surnames):
             continue
         colon = start + match.end(1)
         source = token_at(start + match.end(1) - 1)
@@ -486,6 +520,27 @@ def find_layout_attributions(doc: Doc, marks: list[MarkSpan], paragraphs: list[t
             )
         )
     return found
+
+
+def _speaker_label(label: str, surnames: set[str]) -> bool:
+    """Whether a transcript label ("PETROV:", "SEN. MARTA LIND:", "MODERATOR:") names a speaker: a person
+    the article names, a first name and a surname, or a role. "WATCH:", "READ MORE:", "UPDATE:" do not."""
+    from rashomon.analyse.lexicons import first_names, role_nouns
+
+    label = " ".join(label.replace(".", ". ").split()).strip()
+    words = [w.strip(".'’") for w in label.split() if w.strip(".'’")]
+    if not words:
+        return False
+    if words[-1] in surnames:
+        return True
+    if len(words) >= 2 and any(w.lower() in first_names() for w in words[:-1]):
+        return True  # "MARTA LIND", "SEN. MARTA LIND"
+    roles = role_nouns()
+    return " ".join(words).lower() in roles or words[-1].lower() in roles or words[-1].lower() in _TRANSCRIPT_ROLES
+
+
+# Who speaks in a transcript besides named people and role nouns.
+_TRANSCRIPT_ROLES = {"moderator", "host", "anchor", "interviewer", "reporter", "caller", "audience", "narrator"}
 
 
 def _according_to(token: Token, sentence: int, paragraph: int) -> Attribution | None:
@@ -557,14 +612,61 @@ DOCUMENT_NOUNS = {
 # -------------------------------------------------------------------------------------------- joining
 
 
+def is_speech(cue_lemma: str | None) -> bool:
+    """Whether a cue reports a speech or writing act (say, tell, write, announce, deny, urge) rather than a
+    belief, a perception or a finding (believe, think, see, find, show). Words in quote marks are quoted
+    speech whatever verb introduces them: this decides only for indirect attributions."""
+    cue = cue_verbs().get(cue_lemma or "")
+    return cue is None or cue.kind not in ("belief", "perception")
+
+
 def _overlap(a: tuple[int, int], b: tuple[int, int]) -> int:
     return max(0, min(a[1], b[1]) - max(a[0], b[0]))
 
 
+def _trim_content(
+    text: str, content: tuple[int, int], source: tuple[int, int] | None, skip_before: int
+) -> tuple[int, int] | None:
+    """An indirect quotation's content without the dateline that opens the article ("PORTVILLE, May 2
+    (Wire) — Nurses ended ...") and without the speaker's own title the parse left at its end ("... the
+    offer, hospital director | Leo Park said")."""
+    start, end = content
+    if start < skip_before < end:
+        start = skip_before
+    if (
+        source is not None
+        and start < source[0]
+        and source[0] - 3 < end <= source[1]
+        and not text[end : source[0]].strip()
+    ):
+        # The content runs into the speaker's name: its last words may be the speaker's title.
+        end = min(end, source[0])
+        tail_at = text.rfind(",", start, end)
+        tail = text[tail_at + 1 : end].split() if tail_at >= 0 else []
+        roles = role_words()
+        if (
+            tail
+            and len(tail) <= 4
+            and any(w.lower().strip(".") in roles for w in tail)
+            and all(w[:1].islower() or w.lower().strip(".") in roles for w in tail)
+        ):
+            end = tail_at
+    while start < end and (text[start].isspace() or text[start] in ",;:—–-"):
+        start += 1
+    while end > start and (text[end - 1].isspace() or text[end - 1] in ",;:—–-"):
+        end -= 1
+    return (start, end) if end - start >= 2 else None
+
+
 def join_quotes(
-    doc: Doc, marks: list[MarkSpan], attributions: list[Attribution], paragraphs: list[tuple[int, int]]
+    doc: Doc,
+    marks: list[MarkSpan],
+    attributions: list[Attribution],
+    paragraphs: list[tuple[int, int]],
+    skip_before: int = 0,
 ) -> list[RawQuote]:
-    """Quote-mark spans and attributions into quotations (not yet with speakers), in text order."""
+    """Quote-mark spans and attributions into quotations (not yet with speakers), in text order.
+    ``skip_before``: where the article's dateline ends (no content starts before it)."""
     sentences = list(doc.sents)
     sentence_of_char = _char_to_sentence(doc, sentences)
     quotes: list[RawQuote] = []
@@ -601,10 +703,14 @@ def join_quotes(
         mark.used = True
         best.marks.append(mark)
     for att in attributions:
+        if att.content is not None and not att.marks:
+            att.content = _trim_content(doc_text(doc), att.content, att.source, skip_before)
         if not att.marks:
             if att.content is None:
                 continue
-            kind = "direct" if att.kind == "direct" else "indirect"  # a transcript line is the speaker's words
+            # A transcript line is the speaker's words; a belief, perception or finding ("police believe the
+            # fire was set", "the data showed") is attributed but not said: its own kind.
+            kind = "direct" if att.kind == "direct" else "belief" if not is_speech(att.cue_lemma) else "indirect"
             quotes.append(
                 RawQuote(start=att.content[0], end=att.content[1], kind=kind, paragraph=att.paragraph, attribution=att)
             )

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Token
 
-from rashomon.analyse.entities import EntityIndex, doc_text, normalise_name
+from rashomon.analyse.entities import EntityIndex, doc_text, gender_of, normalise_name
 from rashomon.analyse.lexicons import country_index, role_nouns, role_words, seats_of_government
 from rashomon.analyse.quotes import RawQuote
 from rashomon.records import Entity, Mention, Quote
@@ -146,6 +146,30 @@ _DIPLOMATIC_OFFICES = (
     "secretary of state",
 )
 _WINDOW_PARAGRAPHS = 4
+# Quantifiers standing alone as a source: some unnamed members of a group just mentioned.
+_QUANTIFIER_SOURCES = {"several", "many", "some", "others", "few", "most", "both", "all", "one", "two", "three"}
+# Documents that "say" things: their issuer is the speaker when the text names it ("her statement").
+_DOCUMENT_SOURCES = {
+    "statement",
+    "report",
+    "release",
+    "letter",
+    "memo",
+    "email",
+    "post",
+    "tweet",
+    "filing",
+    "complaint",
+    "lawsuit",
+    "ruling",
+    "order",
+    "decision",
+    "notice",
+    "announcement",
+    "communique",
+    "transcript",
+    "website",
+}
 
 
 @dataclass
@@ -203,8 +227,13 @@ class SpeakerResolver:
     def _collect_subjects(self) -> list[tuple[int, str, int]]:
         events = []
         for token in self.doc:
-            if token.dep_ in ("nsubj", "nsubjpass"):
+            subject = token.dep_ in ("nsubj", "nsubjpass") or (
+                token.dep_ == "conj" and token.head.dep_ in ("nsubj", "nsubjpass")  # "Berg and Marn spoke"
+            )
+            if subject:
                 entity = self.index.entity_at(token.i)
+                if entity is None and token.is_title and token.pos_ == "PROPN":
+                    entity = self._person_by_surname(token.lower_)  # "Ruhl, for one, is not impressed"
                 if entity is not None and entity.type == "PERSON":
                     events.append((token.idx, entity.id, self.paragraph_of(token.idx)))
         return events
@@ -224,10 +253,17 @@ class SpeakerResolver:
         """True/False when the entity's gender is known, None when unknown."""
         if wanted is None:
             return True
-        gender = self.state.genders.get(entity_id)
+        gender = self.state.genders.get(entity_id) or self._name_gender(entity_id)
         if gender is None:
             return None
         return gender == wanted
+
+    def _name_gender(self, entity_id: str) -> str | None:
+        """The gender a person's first name usually has (first_names.tsv), when it is not a unisex name."""
+        entity = self.index.by_id.get(entity_id)
+        if entity is None or entity.type != "PERSON" or len(entity.name.split()) < 2:
+            return None
+        return gender_of(entity.name.split()[0])
 
     # --------------------------------------------------------------------------------- resolution
 
@@ -262,13 +298,24 @@ class SpeakerResolver:
         if entity is None:
             entity = self._entity_in_phrase(token)
         if entity is None and (token.pos_ == "PROPN" or token.is_upper or token.is_title):
-            entity = self._person_by_surname(token.lower_)
+            entity = self._person_by_surname(token.lower_) or self._person_by_first_name(token.lower_, position)
+        if entity is not None and entity.type == "PERSON" and len(entity.name.split()) == 1:
+            # "Ana said" after "Ana Ruiz": the one person of that first name.
+            entity = self._person_by_first_name(entity.name.lower(), position) or entity
         if entity is not None:
             return Resolved(entity, entity.name, as_written, span, "name", entity.type)
         # 2. Pronouns.
         if token.pos_ == "PRON" or lower in _MALE | _FEMALE | _PLURAL | _NEUTER:
             return self._resolve_pronoun(lower, position, as_written, span)
-        # 3. Indefinite and anonymous sources.
+        # 3. A document given as the source ("her statement said", "the ministry's report says"): its issuer.
+        if token.lemma_.lower() in _DOCUMENT_SOURCES:
+            owner = next((c for c in token.children if c.dep_ == "poss"), None)
+            if owner is not None and owner.lower_ not in _FIRST_PERSON:
+                found = self._resolve_token(owner, position)
+                if found.entity is not None:
+                    found.as_written, found.span, found.how = as_written, span, f"document:{found.how}"
+                    return found
+        # 3b. Indefinite and anonymous sources.
         determiners = {c.lower_ for c in token.children if c.dep_ == "det"}
         head = token.lemma_.lower()
         if (
@@ -276,6 +323,8 @@ class SpeakerResolver:
             or (not determiners and token.tag_ in ("NNS",))
         ) and (token.lower_ in _ANONYMOUS_HEADS or head in _ANONYMOUS_HEADS):
             return Resolved(None, as_written, as_written, span, "anonymous", "anonymous")
+        if lower in _QUANTIFIER_SOURCES and not list(token.children):
+            return Resolved(None, as_written, as_written, span, "anonymous", "anonymous")  # "Several said"
         # 4. Role nouns: "the diplomat", "the RF Foreign Ministry spokesman".
         phrase = self._phrase_words(token)
         if lower in role_words() or head in role_words() or " ".join(phrase[-2:]) in role_nouns():
@@ -296,6 +345,19 @@ class SpeakerResolver:
         """A surname the entity recogniser did not tag this time ("Sarkany said")."""
         matches = [e for e in self.index.entities if e.type == "PERSON" and e.key.startswith(f"person:{word}|")]
         return matches[0] if len(matches) == 1 else None
+
+    def _person_by_first_name(self, word: str, position: int) -> Entity | None:
+        """A first name alone ("Ana said") after the full name ("Ana Ruiz"): the one person of that first name
+        named before it."""
+        matches = {
+            e.id: e
+            for e in self.index.entities
+            if e.type == "PERSON"
+            and len(e.name.split()) >= 2
+            and e.name.split()[0].lower() == word
+            and any(m.start < position for m in e.mentions)
+        }
+        return next(iter(matches.values())) if len(matches) == 1 else None
 
     def _entity_in_phrase(self, token: Token) -> Entity | None:
         """A person named by compound or apposition: "spokeswoman Lidia Sarkany", "Sarkany, the spokeswoman"."""
@@ -445,8 +507,14 @@ class SpeakerResolver:
             return None
         found = self._institution_by_name(token, position)
         if found is None and token.lemma_.lower() in _ORG_NOUNS and any(c.lower_ == "the" for c in token.children):
-            # "the newspaper", "the agency", "the union": the organisation named last before it.
+            # "the newspaper", "the agency", "the union": the organisation named last before it. A described
+            # one ("the town council") only when the organisation's name has the description's words.
             found = self._recent_organisation(position, types=("ORG",), paragraphs=2)
+            described = {
+                c.lower_ for c in token.children if c.dep_ in ("compound", "amod") and c.i < token.i and not c.is_title
+            }
+            if found is not None and described and not described <= set(normalise_name(found.name).split()):
+                found = None
         return found
 
     def _institution_by_name(self, token: Token, position: int) -> Entity | None:

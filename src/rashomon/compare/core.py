@@ -64,6 +64,8 @@ def compare_event(event: Event, items: list[AnalysedArticle], alignment: Alignme
     for item in items:
         names = canonical_names[item.article.id]
         for quote in item.analysis.quotes:
+            if not quote.is_speech:
+                continue  # who said what: beliefs and findings stay in the article's analysis
             speaker = names.get(quote.speaker_id or "", quote.speaker)
             quotes.append(
                 {

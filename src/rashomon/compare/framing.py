@@ -233,7 +233,8 @@ def frame(
     article, analysis = item.article, item.analysis
     cues = cue_verbs()
     verbs: Counter[str] = Counter()
-    for quote in analysis.quotes:
+    speech = [q for q in analysis.quotes if q.is_speech]
+    for quote in speech:
         if quote.cue_lemma and quote.cue_lemma != "according to":
             verbs[quote.cue_lemma] += 1
         elif quote.cue_lemma == "according to":
@@ -286,7 +287,7 @@ def frame(
                     )
                 )
     # The verbs the outlet picks for an actor's words are part of its tone toward the actor.
-    for quote in analysis.quotes:
+    for quote in speech:
         name = canonical.get(quote.speaker_id or "", quote.speaker)
         cue = cues.get(quote.cue_lemma or "")
         if name in actors and cue is not None:
@@ -300,7 +301,7 @@ def frame(
     if organisations is None:
         organisations = [e.name for e in analysis.entities if e.type == "ORG"]
     voices: dict[str, dict[str, object]] = {}
-    for quote in analysis.quotes:
+    for quote in speech:
         if not quote.speaker or is_self_reference(quote.speaker, article.outlet):
             continue  # "the Torch can reveal": the outlet's own voice, not a source it quotes
         name = canonical.get(quote.speaker_id or "", quote.speaker)

@@ -64,11 +64,43 @@ _CREDIT_LINE = re.compile(
 _STANDARDS = re.compile(r"^\s*Our Standards\s*:[^\n]{0,120}$", re.IGNORECASE)
 # "— Ana Lind (@analind) February 28, 2024" closing an embedded post (alone, or after the post's text).
 _POST_CREDIT = re.compile(r"[—–-]{1,2}\s*[^\n()]{1,80}\(@\w{1,30}\)\s+[A-Z][a-z]+\.? \d{1,2}, \d{4}\s*$")
+# A promo or navigation line: an all-caps call to action and the headline it points to ("WATCH: ...",
+# "READ MORE: ...", "RELATED: ..."). Not a transcript line: its label is no speaker.
+PROMO_LABELS = (
+    "WATCH",
+    "WATCH LIVE",
+    "READ MORE",
+    "READ",
+    "MORE",
+    "RELATED",
+    "PHOTOS",
+    "PHOTO",
+    "VIDEO",
+    "VIDEOS",
+    "LISTEN",
+    "GALLERY",
+    "PODCAST",
+    "SEE ALSO",
+    "ALSO READ",
+    "SIGN UP",
+    "SUBSCRIBE",
+    "CLICK HERE",
+    "MUST WATCH",
+    "MUST READ",
+    "RECOMMENDED",
+    "TRENDING",
+    "FOLLOW",
+    "ADVERTISEMENT",
+)
+_PROMO_LINE = re.compile(
+    r"^\s*(?:" + "|".join(re.escape(label) for label in PROMO_LABELS) + r")\s*[:|»›>–—-]\s*[^\n]{0,200}$"
+)
 _POST_LINK = re.compile(r"pic\.twitter\.com/|https?://t\.co/|https?://(?:twitter|x)\.com/\w+/status/", re.IGNORECASE)
 
 
 def strip_wire_lines(text: str) -> tuple[str, str | None]:
-    """The body without credit lines, standards notices and embedded posts; and the credit line, if any.
+    """The body without credit lines, standards notices, promo lines ("WATCH: ...") and embedded posts; and
+    the credit line, if any.
 
     Paragraphs are separated by blank lines. Only whole paragraphs of these shapes are removed.
     """
@@ -76,11 +108,16 @@ def strip_wire_lines(text: str) -> tuple[str, str | None]:
     keep: list[str] = []
     credit = None
     for paragraph in paragraphs:
+        if "\n" in paragraph.strip():  # lines of one paragraph: a promo line among them goes alone
+            lines = paragraph.split("\n")
+            paragraph = "\n".join(x for x in lines if not (_PROMO_LINE.match(x) and len(x.split()) <= 30))
         stripped = paragraph.strip()
+        if not stripped:
+            continue
         if _CREDIT_LINE.match(stripped) and len(stripped.split()) <= 40:
             credit = credit or stripped
             continue
-        if _STANDARDS.match(stripped):
+        if _STANDARDS.match(stripped) or (_PROMO_LINE.match(stripped) and len(stripped.split()) <= 30):
             continue
         credit_at = _POST_CREDIT.search(stripped)
         if credit_at:

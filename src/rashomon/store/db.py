@@ -187,7 +187,7 @@ def input_key(source: str, content: str) -> str:
 
 
 # Bump when the analysis output changes shape or meaning: stored analyses of older versions are redone.
-ANALYSIS_VERSION = 8
+ANALYSIS_VERSION = 9
 
 
 def _now() -> dt.datetime:
