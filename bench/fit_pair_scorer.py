@@ -43,7 +43,8 @@ THRESHOLDS = [round(0.04 + 0.02 * k, 2) for k in range(8)] + [round(0.2 + 0.05 *
 # Weight of the unjudged background negatives (see Topic.training_pairs); --background-weight.
 # background_weight: chosen among 0, 0.1, 0.25, 0.5, 1 by the leave-one-event-out score on the fully judged
 # events; objective: what the link threshold maximises there ("f1" or "f05").
-OPTIONS: dict[str, object] = {"background_weight": 1.0, "objective": "f1"}
+# atomic_claims: claims split at coordinated clauses (Settings.atomic_claims) in fitting and scoring.
+OPTIONS: dict[str, object] = {"background_weight": 1.0, "objective": "f1", "atomic_claims": False}
 GOLD = HERE / "gold" / "ecbplus_claims.json"
 ECB = HERE.parents[1] / "shared" / "data" / "clustering" / "ecbplus"
 
@@ -78,7 +79,8 @@ def analyse_all(docs: dict[str, list[str]]) -> dict[str, object]:
     from rashomon.store.db import ANALYSIS_VERSION
 
     CACHE.mkdir(exist_ok=True)
-    cache = CACHE / f"news_ecb.analysis-v{ANALYSIS_VERSION}.jsonl"
+    atomic = "-atomic" if OPTIONS["atomic_claims"] else ""
+    cache = CACHE / f"news_ecb.analysis-v{ANALYSIS_VERSION}{atomic}.jsonl"
     articles = {
         doc: Article(id=doc, source=doc, text="\n\n".join(s for s in sentences if s), language="en")
         for doc, sentences in docs.items()
@@ -94,7 +96,7 @@ def analyse_all(docs: dict[str, list[str]]) -> dict[str, object]:
     if todo:
         print(f"analysing {len(todo)} documents...", file=sys.stderr)
         with open(cache, "a", encoding="utf-8") as handle:
-            for item in analyse_articles(todo, Settings(), n_process=2):
+            for item in analyse_articles(todo, Settings(atomic_claims=bool(OPTIONS["atomic_claims"])), n_process=2):
                 done[item.article.id] = item
                 handle.write(json.dumps({"id": item.article.id, "analysis": item.analysis.to_dict()}) + "\n")
     return done
@@ -245,7 +247,8 @@ def gold_events(embed: bool) -> list[GoldEvent]:
             lines = (ECB / record["split"] / name).read_text(encoding="utf-8").splitlines()
             text = "\n\n".join(normalise(line) for line in lines if line.strip())
             articles.append(Article(id=name, source=name, text=text, language="en"))
-        out.append(GoldEvent(record, list(analyse_articles(articles, Settings())), embed))
+        settings = Settings(atomic_claims=bool(OPTIONS["atomic_claims"]))
+        out.append(GoldEvent(record, list(analyse_articles(articles, settings)), embed))
     return out
 
 
@@ -396,6 +399,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--background-weight", type=float, default=OPTIONS["background_weight"])
     parser.add_argument("--only", choices=("embeddings", "lexical"), help="fit one of the two models")
     parser.add_argument("--objective", choices=("f1", "f05"), default=OPTIONS["objective"])
+    parser.add_argument("--atomic-claims", action="store_true", help="split claims at coordinated clauses")
     parser.add_argument("--skip-news-cv", action="store_true", help="only the fully judged events' cross-validation")
     args = parser.parse_args(argv)
     if not (DATA / "docs.json").exists():
@@ -406,6 +410,7 @@ def main(argv: list[str] | None = None) -> int:
 
     OPTIONS["background_weight"] = args.background_weight
     OPTIONS["objective"] = args.objective
+    OPTIONS["atomic_claims"] = args.atomic_claims
     started = time.time()
     docs, links, annotated = load()
     analysed = analyse_all(docs)
@@ -419,6 +424,7 @@ def main(argv: list[str] | None = None) -> int:
     settings = [x for x in settings if args.only in (None, x[0])]
     results["background_weight"] = OPTIONS["background_weight"]
     results["objective"] = OPTIONS["objective"]
+    results["atomic_claims"] = OPTIONS["atomic_claims"]
     for label, embed, names, model_name in settings:
         topics = [Topic(t, by_topic[t], docs, links, annotated, embed) for t in sorted(by_topic)]
         results["links"] = sum(len(t.gold) for t in topics)
@@ -467,7 +473,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"wrote {MODELS / (model_name + '.json')} (threshold {threshold})")
     results["seconds"] = round(time.time() - started, 1)
     RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "pair_scorer.json").write_text(json.dumps(results, indent=2) + "\n")
+    name = "pair_scorer-atomic.json" if OPTIONS["atomic_claims"] else "pair_scorer.json"
+    (RESULTS / name).write_text(json.dumps(results, indent=2) + "\n")
     return 0
 
 

@@ -57,6 +57,9 @@ class Settings(BaseSettings):
     max_analysis_chars: int = 200_000
     # Processes that parse (0: one per core when a batch has 200 articles or more, else one).
     workers: int = 0
+    # Claims split at coordinated clauses and semicolons ("X was arrested on Friday | and charged with five
+    # crimes"), each with its own span; off: a claim is a sentence. See docs/methods.md for the measurement.
+    atomic_claims: bool = False
 
     # ---- events
     event_window_days: float = 10.0

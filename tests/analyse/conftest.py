@@ -10,7 +10,7 @@ from collections.abc import Callable
 import pytest
 from spacy.language import Language
 
-from rashomon.analyse.core import analyse_article, prepare
+from rashomon.analyse.core import analyse_article, analyse_articles, prepare
 from rashomon.analyse.nlp import load_model
 from rashomon.records import AnalysedArticle, Article, Dateline
 from rashomon.settings import Settings
@@ -40,5 +40,16 @@ def analyse(nlp: Language) -> Analyse:
             )
             cache[key] = AnalysedArticle(article=article, analysis=analyse_article(article, Settings(), nlp=nlp))
         return cache[key]
+
+    return run
+
+
+@pytest.fixture(scope="session")
+def analyse_with(nlp: Language) -> Callable[..., AnalysedArticle]:
+    """``analyse_with(text, **settings)`` -> AnalysedArticle analysed with those settings (not cached)."""
+
+    def run(text: str, **settings: object) -> AnalysedArticle:
+        article = Article(id="a1", source="invented.txt", text=text)
+        return next(analyse_articles([article], Settings(**settings), nlp=nlp))  # type: ignore[arg-type]
 
     return run

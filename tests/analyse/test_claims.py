@@ -89,3 +89,35 @@ def test_claims_start_after_the_dateline(analyse: Analyse) -> None:
     assert first.start >= len(dateline_text)
     assert ("Tuesday", "2024-03-05") in [(d.text, d.value) for d in first.dates]
     assert_offsets(result.article, result.analysis)
+
+
+def test_claims_atomic_split_at_coordinated_clauses(nlp) -> None:  # type: ignore[no-untyped-def]
+    from rashomon.analyse.claims import clauses
+
+    def pieces(text: str) -> list[str]:
+        return [c.text for s in nlp(text).sents for c in clauses(s)]
+
+    assert pieces("Tom Hale was arrested in Varn on Friday and charged with five crimes, the police said.") == [
+        "Tom Hale was arrested in Varn on Friday",
+        "and charged with five crimes, the police said.",
+    ]
+    assert pieces("The river burst its banks on Monday; hundreds of homes were flooded.") == [
+        "The river burst its banks on Monday;",
+        "hundreds of homes were flooded.",
+    ]
+    # No clause joint, or a piece too short to state a fact: one claim.
+    assert pieces("Police and firefighters arrived at the scene on Monday.") == [
+        "Police and firefighters arrived at the scene on Monday."
+    ]
+    assert pieces("He came and went.") == ["He came and went."]
+
+
+def test_claims_atomic_setting_keeps_spans(analyse_with) -> None:  # type: ignore[no-untyped-def]
+    text = "Tom Hale was arrested in Varn on Friday and charged with five crimes, the police said."
+    plain = analyse_with(text, atomic_claims=False).analysis.claims
+    atomic = analyse_with(text, atomic_claims=True).analysis.claims
+    assert len(plain) == 1 and len(atomic) == 2
+    for claim in atomic:
+        assert text[claim.start : claim.end].strip() == claim.text
+    assert [c.id for c in atomic] == ["c1", "c2"]
+    assert "five" in atomic[1].numbers[0].lower() or atomic[1].quantities

@@ -71,11 +71,11 @@ def test_speech_content_without_the_dateline(analyse: Analyse) -> None:
 
 def test_speech_no_pronoun_or_negated_content(analyse: Analyse) -> None:
     analysis = analyse(
-        "The harbour master noted a distance of 40 kilometres between the two piers.\n\n"
         "Minister Oskar Lund did not reveal any details of the plan.\n\n"
-        "Lund's deputy, Mira Sall, said it on Friday."
+        "Lund's deputy, Mira Sall, said it on Friday.\n\n"
+        "The two aides haven't said much about the talks."
     ).analysis
-    assert not [q for q in analysis.quotes if "40 kilometres" in q.text or "any details" in q.text]
+    assert not [q for q in analysis.quotes if "any details" in q.text or "much" in q.text]
     assert not [q for q in analysis.quotes if q.text == "it"]
 
 

@@ -34,10 +34,13 @@ def build_claims(
     paragraphs: list[tuple[int, int]],
     *,
     skip_before: int = 0,
+    atomic: bool = False,
 ) -> list[Claim]:
+    """One claim per sentence, or (``atomic``) per coordinated clause of a sentence."""
     claims: list[Claim] = []
     number_ents = [ent for ent in doc.ents if ent.label_ in _NUMBER_LABELS]  # Doc.ents is rebuilt on each access
-    for number, sent in enumerate(doc.sents):
+    units = [unit for sent in doc.sents for unit in (clauses(sent) if atomic else [sent])]
+    for number, sent in enumerate(units):
         text = sent.text.strip()
         if len(text) < 3 or sent.end_char <= skip_before or not re.search(r"\w", text):
             continue
@@ -118,6 +121,53 @@ def build_claims(
             )
         )
     return claims
+
+
+_MIN_CLAUSE_WORDS = 4
+
+
+def clauses(sent: Span) -> list[Span]:
+    """A sentence cut before each conjunction that joins two clauses of its main verb ("... was arrested in
+    Florida on Friday | and charged with five crimes, police said") and after a semicolon between clauses.
+    Cuts keep each piece contiguous (its own character span) and at least four words long; a sentence with
+    no such joint is one piece."""
+    doc = sent.doc
+    cuts: list[int] = []
+    # The main verb, the clause it reports ("police said | X was arrested and charged"), and their
+    # coordinated verbs.
+    main = [sent.root, *(t for t in sent.root.children if t.dep_ == "ccomp" and t.pos_ in ("VERB", "AUX"))]
+    for verb in main:  # grows while it is read: conjuncts of conjuncts ("cut ..., closed ... and fell")
+        main += [t for t in verb.children if t.dep_ == "conj" and t.pos_ in ("VERB", "AUX") and t not in main]
+    for verb in main:
+        for child in verb.children:
+            if child.dep_ == "conj" and child.pos_ in ("VERB", "AUX") and child.i > verb.i:
+                joints = [
+                    t
+                    for t in verb.children
+                    if verb.i < t.i < child.i and (t.dep_ == "cc" or (t.dep_ == "punct" and t.text == ";"))
+                ]
+                joint = joints[-1] if joints else None  # the conjunction right before this clause
+                if joint is not None:
+                    cuts.append(joint.i + (1 if joint.text == ";" else 0))
+    for token in sent:
+        if token.text == ";" and token.head.i == sent.root.i:
+            cuts.append(token.i + 1)
+    pieces: list[Span] = []
+    start = sent.start
+    for cut in sorted(set(cuts)):
+        if cut <= start or cut >= sent.end:
+            continue
+        piece = doc[start:cut]
+        rest = doc[cut : sent.end]
+        if _words(piece) >= _MIN_CLAUSE_WORDS and _words(rest) >= _MIN_CLAUSE_WORDS:
+            pieces.append(piece)
+            start = cut
+    pieces.append(doc[start : sent.end])
+    return pieces
+
+
+def _words(span: Span) -> int:
+    return sum(1 for t in span if t.is_alpha)
 
 
 _APPROX = re.compile(r"\b(?:about|around|approximately|roughly|some|shortly|just|nearly|almost|circa|ca\.?)\b", re.I)

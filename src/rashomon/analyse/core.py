@@ -60,7 +60,9 @@ def _dateline_end(article: Article) -> int:
     return 0
 
 
-def analyse_doc(doc: Doc, article: Article, model: str) -> Analysis:
+def analyse_doc(
+    doc: Doc, article: Article, model: str, *, atomic_claims: bool = False, speaker_trace: list[dict] | None = None
+) -> Analysis:
     """Entities, quotes with speakers, dates and claims of one parsed article."""
     skip = _dateline_end(article)
     paragraphs = paragraph_spans(doc_text(doc))
@@ -68,7 +70,7 @@ def analyse_doc(doc: Doc, article: Article, model: str) -> Analysis:
     marks = find_mark_spans(doc_text(doc), paragraphs)
     attributions = find_attributions(doc, paragraphs) + find_layout_attributions(doc, marks, paragraphs)
     raw = join_quotes(doc, marks, attributions, paragraphs, skip_before=skip)
-    quotes, role_mentions = resolve_quotes(doc, index, raw, paragraphs)
+    quotes, role_mentions = resolve_quotes(doc, index, raw, paragraphs, trace=speaker_trace)
     entities = tuple(
         e.replace(mentions=tuple(sorted((*e.mentions, *role_mentions.get(e.id, ())), key=lambda m: m.start)))
         if e.id in role_mentions
@@ -77,7 +79,7 @@ def analyse_doc(doc: Doc, article: Article, model: str) -> Analysis:
     )
     ref = reference_date(article.published, article.dateline.date if article.dateline else None)
     dates = find_dates(doc, ref, skip_before=skip)
-    claims = build_claims(doc, index, quotes, dates, paragraphs, skip_before=skip)
+    claims = build_claims(doc, index, quotes, dates, paragraphs, skip_before=skip, atomic=atomic_claims)
     return Analysis(
         article_id=article.id,
         model=model,
@@ -109,10 +111,14 @@ def content_terms(doc: Doc, *, skip_before: int = 0) -> tuple[tuple[str, int], .
 
 
 def resolve_quotes(
-    doc: Doc, index: EntityIndex, raw: list[RawQuote], paragraphs: list[tuple[int, int]]
+    doc: Doc,
+    index: EntityIndex,
+    raw: list[RawQuote],
+    paragraphs: list[tuple[int, int]],
+    trace: list[dict] | None = None,
 ) -> tuple[list[Quote], dict[str, list[Mention]]]:
     """Quotes with speakers, in text order, and the role-noun mentions ("the minister") found on the way."""
-    resolver = SpeakerResolver(doc, index, paragraphs)
+    resolver = SpeakerResolver(doc, index, paragraphs, trace)
     quotes: list[Quote] = []
     role_mentions: dict[str, list[Mention]] = {}
     for number, item in enumerate(raw, 1):
@@ -332,12 +338,13 @@ def analyse_batch(
             continue
         index, position = position, position + 1
         if strict:
-            yield AnalysedArticle(article=article, analysis=analyse_doc(docs[index], article, name))
+            analysis = analyse_doc(docs[index], article, name, atomic_claims=settings.atomic_claims)
+            yield AnalysedArticle(article=article, analysis=analysis)
             continue
         try:
             with time_budget(budget, "analysis"):
                 doc = docs.get(index) or nlp(article.text)
-                analysis = analyse_doc(doc, article, name)
+                analysis = analyse_doc(doc, article, name, atomic_claims=settings.atomic_claims)
         except Exception as exc:  # the analysis stage's boundary: this article fails alone
             yield failure_of(exc, article.source, "analyse")
             continue

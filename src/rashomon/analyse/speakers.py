@@ -1,8 +1,10 @@
 """Speaker resolution: from the source as written ("he", "the diplomat", "Moscow") to a canonical actor.
 
 Coreference comes from the parse and the article's own structure, read in text order:
-names and surnames map to entities; pronouns go to the most recent compatible speaker or subject
-(gender from first names and from earlier pronouns); role nouns ("the spokesman", "the minister",
+names, surnames and first names map to entities; a pronoun goes to the best-scoring person of the
+last paragraphs, its evidence (subject of this or the previous sentence, recent speaker, nearest
+mention, salience, gender from first names and earlier pronouns) weighed by a model fitted on
+annotated news (bench/fit_speakers.py); role nouns ("the spokesman", "the minister",
 "the diplomat") go to the person whose title fits, preferring the one who spoke last; "who said"
 goes to the noun the clause modifies; indefinite sources ("a source in the delegation") stay
 anonymous; a capital or seat of government ("Moscow believes that “...”") given as the source of
@@ -12,8 +14,13 @@ as ``on_behalf_of``; a quote with no attribution of its own continues the previo
 
 from __future__ import annotations
 
+import functools
+import json
+import math
 import re
+from collections import defaultdict
 from dataclasses import dataclass, field
+from importlib import resources
 
 from spacy.tokens import Doc, Token
 
@@ -172,6 +179,53 @@ _DOCUMENT_SOURCES = {
 }
 
 
+PRONOUN_FEATURES = (
+    "subject_same_sentence",
+    "subject_previous_sentence",
+    "subject_earlier",
+    "speaker_recent",
+    "speaker_earlier",
+    "last_speaker",
+    "mention_closeness",
+    "mention_same_paragraph",
+    "salience",
+    "gender_agrees",
+    "gender_unknown",
+    "first_person",
+    "has_role",
+)
+PRONOUN_MODEL = "speakers.pronoun.v1"
+
+
+@dataclass(frozen=True)
+class PronounModel:
+    """Weights of the evidence for a pronoun's person (a linear score; the best-scoring candidate wins)."""
+
+    features: tuple[str, ...]
+    weights: tuple[float, ...]
+    meta: dict
+
+    def score(self, values: list[float]) -> float:
+        return sum(w * v for w, v in zip(self.weights, values, strict=True))
+
+    def to_json(self) -> dict:
+        return {
+            "name": PRONOUN_MODEL,
+            "features": list(self.features),
+            "weights": [round(w, 6) for w in self.weights],
+            "meta": self.meta,
+        }
+
+
+@functools.cache
+def pronoun_model() -> PronounModel:
+    """The packaged pronoun model, its weights in the order of PRONOUN_FEATURES."""
+    path = resources.files("rashomon.data") / "models" / f"{PRONOUN_MODEL}.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    by_name = dict(zip(data["features"], data["weights"], strict=True))
+    return PronounModel(PRONOUN_FEATURES, tuple(float(by_name.get(n, 0.0)) for n in PRONOUN_FEATURES), data["meta"])
+
+
 @dataclass
 class _State:
     """What has been said and who has been mentioned so far, in text order."""
@@ -196,8 +250,11 @@ class Resolved:
 class SpeakerResolver:
     """Resolves quote sources of one article in text order; also links role nouns to people."""
 
-    def __init__(self, doc: Doc, index: EntityIndex, paragraphs: list[tuple[int, int]]) -> None:
+    def __init__(
+        self, doc: Doc, index: EntityIndex, paragraphs: list[tuple[int, int]], trace: list[dict] | None = None
+    ) -> None:
         self.doc = doc
+        self.trace = trace  # when a list: every pronoun choice with its candidates' evidence (for fitting)
         self.index = index
         self.paragraphs = paragraphs
         self.state = _State(genders=dict(index.genders))
@@ -386,47 +443,96 @@ class SpeakerResolver:
                 return Resolved(org, org.name, as_written, span, "pronoun", org.type)
             if pronoun in _NEUTER:
                 return Resolved(None, as_written, as_written, span, "pronoun-unresolved", None)
-        # Centering: the subject of the pronoun's own sentence, then of the previous one, then the last
-        # speaker, then the most recent mention; a known gender must agree, an unknown one costs a little.
+        # A ranked choice among the people of the last paragraphs: each candidate's evidence (subject of this
+        # or the previous sentence, recent speaker, nearest mention, salience, gender agreement, ...) is
+        # weighed by the packaged pronoun model (data/models/speakers.pronoun.v1.json, fitted by
+        # bench/fit_speakers.py); a known gender that disagrees rules a candidate out.
+        candidates = self.pronoun_candidates(wanted, position)
+        model = pronoun_model()
+        scored = sorted(
+            ((model.score(features), eid) for eid, features in candidates.items()),
+            key=lambda x: (-x[0], x[1]),
+        )
+        if self.trace is not None:
+            self.trace.append(
+                {
+                    "span": span,
+                    "position": position,
+                    "candidates": {
+                        eid: (self.index.by_id[eid].name, features) for eid, features in sorted(candidates.items())
+                    },
+                }
+            )
+        if not scored:
+            return Resolved(None, as_written, as_written, span, "pronoun-unresolved", None)
+        entity = self.index.by_id[scored[0][1]]
+        if wanted and entity.id not in self.state.genders and len(scored) == 1:
+            # Learn a gender only from an unambiguous pronoun: a wrong guess would mislead every later one.
+            self.state.genders[entity.id] = wanted
+        return Resolved(entity, entity.name, as_written, span, "pronoun", entity.type)
+
+    def pronoun_candidates(self, wanted: str | None, position: int) -> dict[str, list[float]]:
+        """The people a pronoun at ``position`` may stand for, with the evidence for each (PRONOUN_FEATURES)."""
         paragraph = self.paragraph_of(position)
         sentence = self.sentence_of(position)
-        scores: dict[str, float] = {}
+        features: dict[str, dict[str, float]] = defaultdict(lambda: dict.fromkeys(PRONOUN_FEATURES, 0.0))
 
-        def offer(eid: str, score: float) -> None:
-            if score > scores.get(eid, float("-inf")):
-                scores[eid] = score
+        def raise_to(eid: str, name: str, value: float) -> None:
+            features[eid][name] = max(features[eid][name], value)
 
         for char, eid, para in self._subject_events:
             if char < position and paragraph - para <= _WINDOW_PARAGRAPHS:
                 back = sentence - self.sentence_of(char)
-                offer(eid, 6.0 if back == 0 else 4.0 if back == 1 else 2.0 / back)
-        for char, eid, para in self.state.speakers:
-            if char < position and paragraph - para <= _WINDOW_PARAGRAPHS:
+                name = "subject_same_sentence" if back == 0 else "subject_previous_sentence" if back == 1 else None
+                if name:
+                    raise_to(eid, name, 1.0)
+                else:
+                    raise_to(eid, "subject_earlier", 1.0 / back)
+                # A subject is a mention too, also where the recogniser missed the name ("Ruhl, for one, ...").
+                raise_to(eid, "mention_closeness", 1.0 / (1 + back))
+                if para == paragraph:
+                    raise_to(eid, "mention_same_paragraph", 1.0)
+        recent_speakers = [(c, e, p) for c, e, p in self.state.speakers if c < position]
+        for char, eid, para in recent_speakers:
+            if paragraph - para <= _WINDOW_PARAGRAPHS:
                 back = sentence - self.sentence_of(char)
-                offer(eid, 5.0 if back <= 1 else 3.0 / back)
+                if back <= 1:
+                    raise_to(eid, "speaker_recent", 1.0)
+                else:
+                    raise_to(eid, "speaker_earlier", 1.0 / back)
+        if recent_speakers and paragraph - recent_speakers[-1][2] <= _WINDOW_PARAGRAPHS:
+            raise_to(recent_speakers[-1][1], "last_speaker", 1.0)
+        mentions_before: dict[str, int] = defaultdict(int)
+        first_person: tuple[int, str] | None = None
+        for entity in self.index.entities:
+            if entity.type != "PERSON":
+                continue
+            for mention in entity.mentions:
+                if mention.start < position:
+                    mentions_before[entity.id] += 1
+                    if first_person is None or mention.start < first_person[0]:
+                        first_person = (mention.start, entity.id)
         for char, entity in self._person_mentions_before(position):
             back = sentence - self.sentence_of(char)
-            offer(entity.id, 1.5 / (1 + back))
-        # An unknown gender costs more when someone of the right gender is close by.
-        known_near = any(self._gender_ok(eid, wanted) is True and score >= 1.5 for eid, score in scores.items())
-        best: tuple[float, str] | None = None
-        compatible = 0
-        for eid, score in scores.items():
-            ok = self._gender_ok(eid, wanted)
-            if ok is False:
+            raise_to(entity.id, "mention_closeness", 1.0 / (1 + back))
+            if self.paragraph_of(char) == paragraph:
+                raise_to(entity.id, "mention_same_paragraph", 1.0)
+        most = max(mentions_before.values(), default=0)
+        out: dict[str, list[float]] = {}
+        for eid, values in features.items():
+            entity = self.index.by_id.get(eid)
+            if entity is None or entity.type != "PERSON":
                 continue
-            compatible += 1
-            if ok is None:
-                score -= 3.5 if known_near and wanted else 1.0
-            if best is None or score > best[0]:
-                best = (score, eid)
-        if best is None:
-            return Resolved(None, as_written, as_written, span, "pronoun-unresolved", None)
-        entity = self.index.by_id[best[1]]
-        if wanted and entity.id not in self.state.genders and compatible == 1:
-            # Learn a gender only from an unambiguous pronoun: a wrong guess would mislead every later one.
-            self.state.genders[entity.id] = wanted
-        return Resolved(entity, entity.name, as_written, span, "pronoun", entity.type)
+            agrees = self._gender_ok(eid, wanted)
+            if agrees is False:
+                continue
+            values["gender_agrees"] = 1.0 if agrees is True and wanted else 0.0
+            values["gender_unknown"] = 1.0 if agrees is None else 0.0
+            values["salience"] = math.log1p(mentions_before.get(eid, 0)) / math.log1p(most) if most else 0.0
+            values["first_person"] = 1.0 if first_person is not None and first_person[1] == eid else 0.0
+            values["has_role"] = 1.0 if entity.role else 0.0
+            out[eid] = [values[name] for name in PRONOUN_FEATURES]
+        return out
 
     def _recent_organisation(
         self, position: int, types: tuple[str, ...] = ("ORG", "GPE", "NORP"), paragraphs: int = 1
