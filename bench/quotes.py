@@ -108,6 +108,7 @@ def _names_match(predicted: str | None, gold: str) -> bool:
         return False
     a = predicted.lower().replace(".", "").split()
     b = gold.lower().replace(".", "").split()
+    a, b = a[1:] if a[:1] == ["the"] else a, b[1:] if b[:1] == ["the"] else b  # "The Washington Post"
     if not a or not b:
         return False
     if a[-1] != b[-1]:

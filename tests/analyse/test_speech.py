@@ -125,3 +125,31 @@ def test_speech_institutions_by_description_and_documents_by_issuer(analyse: Ana
     assert (statement.speaker, statement.speaker_as_written) == ("Dora Kell", "Her statement")
     several = quote_containing(analysis, "heard no siren")
     assert several.speaker_type == "anonymous"
+
+
+def test_speech_a_persons_organisation_is_named_after_the_person(analyse: Analyse) -> None:
+    analysis = analyse(
+        "Senator Rosa Vint spoke in Varn on Monday. Her campaign said the debate would go ahead.\n\n"
+        "Governor Tomas Varga's team said the rally was cancelled."
+    ).analysis
+    campaign = quote_containing(analysis, "debate would go ahead")
+    assert (campaign.speaker, campaign.speaker_as_written, campaign.speaker_type) == (
+        "Vint campaign",
+        "Her campaign",
+        "ORG",
+    )
+    assert quote_containing(analysis, "rally was cancelled").speaker == "Varga team"
+
+
+def test_speech_pronoun_model_is_packaged_with_its_measurement() -> None:
+    from rashomon.analyse.speakers import PRONOUN_FEATURES, pronoun_model
+
+    model = pronoun_model()
+    assert model.features == PRONOUN_FEATURES and len(model.weights) == len(PRONOUN_FEATURES)
+    assert "bench/fit_speakers.py" in model.meta["measured"]
+    # The subject of the previous sentence outweighs a speaker three sentences back.
+    subject = [0.0] * len(PRONOUN_FEATURES)
+    subject[PRONOUN_FEATURES.index("subject_previous_sentence")] = 1.0
+    speaker = [0.0] * len(PRONOUN_FEATURES)
+    speaker[PRONOUN_FEATURES.index("speaker_earlier")] = 1.0 / 3
+    assert model.score(subject) > model.score(speaker)

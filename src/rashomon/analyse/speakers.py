@@ -392,7 +392,14 @@ class SpeakerResolver:
                 found = self._salient_person(token, position)
                 if found is not None:
                     return Resolved(found, found.name, as_written, span, "role-salience", found.type)
-        # 5. Institutions and capitals given by a common noun: "the ministry", "the Kremlin".
+        # 5. A person's organisation: "her campaign", "Trump's team" -> "Clinton campaign", "Trump team".
+        owner = next((c for c in token.children if c.dep_ == "poss"), None)
+        if owner is not None and head in _ORG_NOUNS and owner.lower_ not in _FIRST_PERSON:
+            found = self._resolve_token(owner, position)
+            if found.entity is not None and found.entity.type == "PERSON":
+                name = f"{found.entity.name.split()[-1]} {head}"
+                return Resolved(None, name, as_written, span, f"possessor:{found.how}", "ORG")
+        # 5b. Institutions and capitals given by a common noun: "the ministry", "the Kremlin".
         org = self._resolve_institution(token, position)
         if org is not None:
             return Resolved(org, org.name, as_written, span, "institution", org.type)
