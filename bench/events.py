@@ -206,10 +206,177 @@ def measure_embeddings(splits, params):  # type: ignore[no-untyped-def]
     return out
 
 
+# ------------------------------------------------------------------------ cross-validation and checks
+
+GRID = [round(0.10 + 0.02 * k, 2) for k in range(16)]  # 0.10 ... 0.40
+BASE_GRID = [x / 100 for x in range(5, 60, 3)]
+
+
+def cross_validate(splits, folds: int, systems=None, baseline: bool = True) -> dict[str, object]:  # type: ignore[no-untyped-def]
+    """Leave topics out on ECB+ topics 1-35 (train and dev together): each fold's threshold is the best on the
+    other folds; B-cubed on the held-out topics. Rashomon with background statistics (the shipped setting),
+    without them (the batch's own IDF, as before), and the TF-IDF + average-link baseline, in the same run."""
+    import statistics
+
+    from rashomon.events.cluster import ClusterParams
+
+    docs = {name: text for split in splits.values() for name, text in split[0]}
+    labels = {k: v for split in splits.values() for k, v in split[1].items()}
+    features = {f.article_id: f for split in splits.values() for f in split[2]}
+    topics = sorted({int(v["topic"]) for v in labels.values()})
+    fold_of = {t: i % folds for i, t in enumerate(topics)}
+    systems = systems or {
+        "rashomon": ClusterParams(),
+        "rashomon_batch_idf": dataclasses.replace(ClusterParams(), background_documents=0.0),
+    }
+    out: dict[str, object] = {"folds": folds, "topics": len(topics)}
+    per_fold: dict[str, list[dict[str, float]]] = defaultdict(list)
+    chosen: dict[str, list[float]] = defaultdict(list)
+
+    def members(k: int, held: bool) -> list[str]:
+        return sorted(a for a, v in labels.items() if (fold_of[int(v["topic"])] == k) == held)
+
+    def by_topic(names: list[str]) -> list[list[str]]:
+        groups: dict[str, list[str]] = defaultdict(list)
+        for name in names:
+            groups[str(labels[name]["topic"])].append(name)
+        return list(groups.values())
+
+    for k in range(folds):
+        train, test = members(k, False), members(k, True)
+        gold = {a: labels[a]["event"] for a in labels}
+        for name, base in systems.items():
+
+            def run(names: list[str], threshold: float, base=base) -> list[list[str]]:  # type: ignore[no-untyped-def]
+                params = dataclasses.replace(base, threshold=threshold)
+                return run_rashomon([features[a] for a in names], params)
+
+            best = max(GRID, key=lambda t: bcubed(run(train, t), {a: gold[a] for a in train})["f1"])
+            chosen[name].append(best)
+            per_fold[name].append(bcubed(run(test, best), {a: gold[a] for a in test}))
+        if not baseline:
+            continue
+        # The baseline clusters each topic's articles with all the others of the fold, like the others.
+        best_base = max(
+            BASE_GRID,
+            key=lambda t: bcubed(baseline_clusters([(a, docs[a]) for a in train], t), {a: gold[a] for a in train})[
+                "f1"
+            ],
+        )
+        chosen["baseline_tfidf_average_link"].append(best_base)
+        per_fold["baseline_tfidf_average_link"].append(
+            bcubed(baseline_clusters([(a, docs[a]) for a in test], best_base), {a: gold[a] for a in test})
+        )
+        print(
+            f"  fold {k + 1}: "
+            + ", ".join(f"{n} F1 {per_fold[n][-1]['f1']:.3f} (threshold {chosen[n][-1]})" for n in per_fold),
+            file=sys.stderr,
+        )
+    for name, scores in per_fold.items():
+        out[name] = {
+            metric: {
+                "mean": round(statistics.mean(s[metric] for s in scores), 4),
+                "sd": round(statistics.stdev(s[metric] for s in scores), 4),
+            }
+            for metric in ("precision", "recall", "f1")
+        } | {"thresholds": chosen[name]}
+    return out
+
+
+def invented_events(params) -> dict[str, object]:  # type: ignore[no-untyped-def]
+    """The invented multi-outlet events of bench/gold/planted_conflicts.json (12 events, 2-3 outlets each,
+    written for this project): each event's files alone must make one event, and all of them together the
+    gold events; dated as written and with every date removed; with and without background statistics."""
+    from rashomon.analyse.core import analyse_articles
+    from rashomon.events.cluster import cluster_features, features_of
+    from rashomon.records import Article
+    from rashomon.settings import Settings
+
+    data = json.loads((HERE / "gold" / "planted_conflicts.json").read_text(encoding="utf-8"))
+    out: dict[str, object] = {"events": len(data["events"])}
+    for dated in (True, False):
+        articles, gold = [], {}
+        for event in data["events"]:
+            for a in event["articles"]:
+                published = a["published"] if dated else None
+                articles.append(
+                    Article(
+                        id=a["id"],
+                        source=a["id"],
+                        text=a["text"],
+                        title=a["title"],
+                        outlet=a["outlet"],
+                        published=published,
+                        language="en",
+                    )
+                )
+                gold[a["id"]] = event["id"]
+        features = {i.article.id: features_of(i) for i in analyse_articles(articles, Settings())}
+        for name, system in (
+            ("rashomon", params),
+            ("rashomon_batch_idf", dataclasses.replace(params, background_documents=0.0)),
+        ):
+            alone = sum(
+                len(cluster_features([features[a["id"]] for a in e["articles"]], system)) == 1 for e in data["events"]
+            )
+            together = cluster_features(list(features.values()), system)
+            key = f"{name}/{'dated' if dated else 'undated'}"
+            out[key] = {"alone_one_event": alone, **bcubed(together, gold), "events_found": len(together)}
+            print(
+                f"invented events ({'dated' if dated else 'undated'}), {name}: each alone one event {alone}/"
+                f"{len(data['events'])}; all together B3 F1 {out[key]['f1']:.3f} ({len(together)} events)"
+            )
+    return out
+
+
+def incremental_agreement(split_items, params) -> dict[str, object]:  # type: ignore[no-untyped-def]
+    """The same articles (ECB+ dev) clustered in one batch and, through a store as `rashomon ingest` does,
+    added one at a time in input order and in reverse: B-cubed of each incremental result against the batch
+    result (1.0: the same events)."""
+    import tempfile
+
+    from rashomon.events import cluster_events
+    from rashomon.events.incremental import assign_events
+    from rashomon.ingest.extract import content_hash
+    from rashomon.settings import Settings
+    from rashomon.store import Store
+
+    batch = cluster_events(split_items, params)
+    batch_of = {a.article_id: e.id for e in batch for a in e.articles}
+    out: dict[str, object] = {"articles": len(split_items), "batch_events": len(batch)}
+    for order in ("input order", "reversed"):
+        items = split_items if order == "input order" else list(reversed(split_items))
+        with tempfile.TemporaryDirectory() as tmp:
+            settings = Settings(db=str(Path(tmp) / "incremental.db"), analyse_on_ingest=False)
+            store = Store.open(settings)
+            try:
+                stored_id = {}
+                for item in items:
+                    article = item.article.replace(content_hash=content_hash(item.article.text))
+                    [outcome] = store.add_articles([(article.source, article)])
+                    stored_id[item.article.id] = outcome.article_id
+                    store.save_analyses([item.analysis.replace(article_id=outcome.article_id)])
+                    assign_events(store, settings, [outcome.article_id])
+                incremental = {a: str(store.event_of_article(stored_id[a])) for a in batch_of}
+            finally:
+                store.close()
+        groups: dict[str, list[str]] = defaultdict(list)
+        for article, event in incremental.items():
+            groups[event].append(article)
+        score = bcubed(list(groups.values()), batch_of)
+        out[order] = {**score, "events": len(groups)}
+        print(
+            f"incremental ({order}) against batch, ECB+ dev: B3 F1 {score['f1']:.3f} "
+            f"(P {score['precision']:.3f}, R {score['recall']:.3f}); {len(groups)} events vs {len(batch)}"
+        )
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tune", action="store_true", help="grid-search the parameters on train")
     parser.add_argument("--scale", default="", help="comma-separated article counts for the scaling curve")
+    parser.add_argument("--folds", type=int, default=5, help="leave-topics-out folds over ECB+ topics 1-35")
     parser.add_argument(
         "--embeddings", action="store_true", help="also measure sentence embeddings of the leads as a clustering signal"
     )
@@ -266,6 +433,15 @@ def main(argv: list[str] | None = None) -> int:
             f"({r['events']} events, {r['articles_per_s']:.0f} articles/s) | baseline F1 {b['f1']:.3f} "
             f"ARI {b['ari']:.3f}"
         )
+    results["cross_validation"] = cv = cross_validate(splits, args.folds)
+    for name in ("rashomon", "rashomon_batch_idf", "baseline_tfidf_average_link"):
+        row = cv[name]
+        print(
+            f"leave topics out ({args.folds} folds), {name}: B3 F1 {row['f1']['mean']:.3f} ± {row['f1']['sd']:.3f} "
+            f"(P {row['precision']['mean']:.3f}, R {row['recall']['mean']:.3f}); thresholds {row['thresholds']}"
+        )
+    results["invented_events"] = invented_events(params)
+    results["incremental_vs_batch"] = incremental_agreement(analyse_split("dev"), params)
     if args.embeddings:
         results["embeddings"] = measure_embeddings(splits, params)
     if args.scale:

@@ -368,6 +368,7 @@ class EventArticle(Record):
     published: str | None = None
     url: str | None = None
     similarity: float = 0.0
+    copies: tuple[str, ...] = ()  # sources of the same text (or a near copy) met in the input or the store
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -398,6 +399,7 @@ class Event(Record):
                     "published": a.published,
                     "id": a.article_id,
                     "url": a.url,
+                    "copies": list(a.copies),
                 }
                 for a in self.articles
             ],

@@ -35,6 +35,7 @@ def make_event(event_id: str, members: list[Article], centrality: dict[str, floa
                 published=a.published,
                 url=a.url,
                 similarity=round(centrality.get(a.id, 0.0), 4),
+                copies=tuple(dict.fromkeys(c.source for c in a.carriers if c.source and c.source != a.source)),
             )
             for a in ordered
         ),

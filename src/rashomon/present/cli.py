@@ -581,7 +581,21 @@ def cluster(
     with _errors(), _fetcher(settings, no_fetch) as fetcher, sink_to(output) as sink:
         found, analysed, failures = cluster_sources(list(sources or []), settings, fetcher)
         if fmt == Format.json:
-            print_json(sink, {"events": [e.summary() for e in found]})
+            # Every input ends in exactly one event (a copy in the event of the text it copies) or is a failure.
+            assignments = {
+                source: event.id
+                for event in found
+                for article in event.articles
+                for source in (article.source, *article.copies)
+            }
+            print_json(
+                sink,
+                {
+                    "events": [e.summary() for e in found],
+                    "assignments": assignments,
+                    "failures": [f.to_dict() for f in failures],
+                },
+            )
         else:
             event_table(found, sink=sink)
     report_failures(failures)
