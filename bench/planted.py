@@ -20,25 +20,32 @@ sys.path.insert(0, str(HERE))
 PLANTED = HERE / "gold" / "planted_conflicts.json"
 
 
+def articles_of(event: dict, *, dated: bool = True) -> list:  # type: ignore[type-arg]
+    """The Article records of one planted event (``dated=False``: with no publication date)."""
+    from rashomon.records import Article
+
+    return [
+        Article(
+            id=a["id"],
+            source=a["id"],
+            text=a["text"],
+            title=a["title"],
+            outlet=a["outlet"],
+            published=a["published"] if dated else None,
+            language="en",
+        )
+        for a in event["articles"]
+    ]
+
+
 def _events():  # type: ignore[no-untyped-def]
     from rashomon.analyse.core import analyse_articles
-    from rashomon.records import Article, Event, EventArticle
+    from rashomon.records import Event, EventArticle
     from rashomon.settings import Settings
 
     data = json.loads(PLANTED.read_text(encoding="utf-8"))
     for event in data["events"]:
-        articles = [
-            Article(
-                id=a["id"],
-                source=a["id"],
-                text=a["text"],
-                title=a["title"],
-                outlet=a["outlet"],
-                published=a["published"],
-                language="en",
-            )
-            for a in event["articles"]
-        ]
+        articles = articles_of(event)
         items = list(analyse_articles(articles, Settings()))
         record = Event(
             id=event["id"],

@@ -307,8 +307,12 @@ def test_cli_cluster_examples_json_groups_as_intended(runner: CliRunner, example
     result = runner.invoke(app, ["cluster", str(examples_dir), "--format", "json"])
     assert result.exit_code == 0, result.stderr
     payload = json.loads(result.stdout)  # the whole of stdout is one JSON document
-    assert list(payload) == ["events"]
+    assert list(payload) == ["events", "assignments", "failures"]
     events = payload["events"]
+    # Every input record ends in exactly one event: the wire copy too, under its original.
+    assigned = {_key(source, set()) for source in payload["assignments"]}
+    assert {_key(a["source"], set()) for e in events for a in e["articles"]} <= assigned
+    assert len(payload["assignments"]) == sum(1 + len(a["copies"]) for e in events for a in e["articles"])
     for event in events:
         assert {"id", "title", "start", "end", "outlets", "articles"} <= set(event)
         assert event["title"] and event["start"] <= event["end"]
