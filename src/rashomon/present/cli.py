@@ -728,3 +728,24 @@ def show(
         print_analysis(out, found, analysis, header=False)
     else:
         err.print("not analysed yet: run `rashomon analyse --stored`")
+
+
+@app.command()
+def serve(
+    db: DbOption = None,
+    host: Annotated[
+        str, typer.Option(help="Address to listen on; 127.0.0.1 keeps the app to this machine.")
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+) -> None:
+    """Serve the store as a web app (events, event comparisons, articles) and a JSON API at /api/v1
+    (OpenAPI at /docs). Read-only: add articles with `rashomon ingest`."""
+    import uvicorn
+
+    from rashomon.present.output import err
+    from rashomon.present.web.app import create_app
+
+    settings = _settings(db=db)
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        err.print(f"serving on {host}: other machines can read every stored article")
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")

@@ -21,7 +21,7 @@ from rashomon.present.reports.common import (
 )
 from rashomon.records import ComparedEvent
 
-_CSS = """
+REPORT_CSS = _CSS = """
 body{font:15px/1.45 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:0;color:#1d2125;background:#f6f7f9}
 main{max-width:1300px;margin:0 auto;padding:24px}
 h1{font-size:24px}h2{font-size:20px;margin-top:40px;border-bottom:2px solid #333}h3{font-size:16px;margin-top:28px}
@@ -33,7 +33,7 @@ td.empty{color:#9aa0a6;text-align:center}
 .badge{display:inline-block;padding:1px 6px;border-radius:8px;font-size:12px;font-weight:600}
 .badge.shared{background:#c8e6c9}.badge.conflict{background:#f8c6c0}.badge.unique{background:#ffe8a3}
 .voice{font-size:11px;color:#555}
-.bar{display:inline-block;height:10px;background:#5b7db1;vertical-align:middle}
+meter{width:200px;vertical-align:middle}
 .note{color:#b3261e}
 mark{background:#f8c6c0;font-weight:600}ul.possible mark{background:#ffe8a3}
 .slot{display:inline-block;min-width:110px;font-weight:600;color:#b3261e}
@@ -46,6 +46,11 @@ small{color:#666}
 
 def e(value: object) -> str:
     return html.escape("" if value is None else str(value), quote=True)
+
+
+def event_section(event: ComparedEvent) -> str:
+    """One event's part of the report (every article text escaped), for pages that embed it."""
+    return "\n".join(_event(event))
 
 
 def render_html(events: list[ComparedEvent]) -> str:
@@ -153,11 +158,12 @@ def _event(event: ComparedEvent) -> list[str]:
     most = max((v.words for f in event.framing for v in f.voices), default=1) or 1
     for framing in event.framing:
         for voice in framing.voices:
-            width = max(2, round(200 * voice.words / most))
+            # A meter, not a styled bar: pages served under a Content-Security-Policy allow no inline style.
             out.append(
                 f"<tr><td>{e(framing.outlet or framing.source)}</td><td>{e(voice.speaker)}</td>"
                 f"<td>{e(voice.affiliation)}</td><td>{voice.quotes}</td>"
-                f'<td><span class="bar" style="width:{width}px"></span> {voice.words}</td></tr>'
+                f'<td><meter min="0" max="{most}" value="{voice.words}" aria-label="words quoted"></meter> '
+                f"{voice.words}</td></tr>"
             )
     out.append("</table><h3>Framing</h3><ul>")
     for framing in event.framing:

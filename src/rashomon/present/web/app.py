@@ -1,0 +1,206 @@
+"""``rashomon serve``: server-rendered pages and a JSON API (``/api/v1``) over the store.
+
+Pages are Jinja2 templates with autoescaping (every piece of article text is escaped), readable without
+JavaScript, with nothing loaded from another host; every response carries a Content-Security-Policy that
+allows no script at all. The JSON API has the shapes of the CLI's ``--format json`` and pagination; FastAPI
+serves its OpenAPI description at ``/docs``. Comparisons are computed on the first request for an event
+and kept until the event changes (its size or end date).
+"""
+
+from __future__ import annotations
+
+import threading
+from contextlib import asynccontextmanager
+from importlib import resources
+from typing import Any
+
+from fastapi import FastAPI, HTTPException, Query, Request
+from fastapi.responses import HTMLResponse, PlainTextResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+
+from rashomon.records import ComparedEvent, Event
+from rashomon.settings import Settings
+
+CSP = (
+    "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; base-uri 'none'; "
+    "frame-ancestors 'none'"
+)
+PAGE_SIZE = 50
+MAX_PAGE = 500
+
+
+class Comparisons:
+    """Comparisons of stored events, computed once per version of an event (its size and end date)."""
+
+    def __init__(self) -> None:
+        self._done: dict[int, tuple[tuple[Any, ...], ComparedEvent | None, Event | None]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, store: Any, settings: Settings, event_id: int) -> tuple[ComparedEvent | None, Event | None]:
+        from rashomon.pipeline import compare_stored
+
+        row = store.event_row(event_id)
+        if row is None:
+            return None, None
+        version = (int(row["id"]), row["size"], row["end"])
+        with self._lock:
+            cached = self._done.get(int(row["id"]))
+            if cached is not None and cached[0] == version:
+                return cached[1], cached[2]
+            compared, event = compare_stored(store, settings, int(row["id"]))
+            self._done[int(row["id"])] = (version, compared, event)
+            return compared, event
+
+
+def create_app(settings: Settings) -> FastAPI:
+    """The app on the store ``settings.db`` names (opened once, closed at shutdown)."""
+    from rashomon.store import Store
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):  # type: ignore[no-untyped-def]
+        app.state.store = Store.open(settings, mode="auto")
+        try:
+            yield
+        finally:
+            app.state.store.close()
+
+    app = FastAPI(title="Rashomon", summary="News reports compared event by event", lifespan=lifespan)
+    app.state.comparisons = Comparisons()
+    folder = resources.files("rashomon.present.web")
+    templates = Jinja2Templates(directory=str(folder / "templates"))
+    app.mount("/static", StaticFiles(directory=str(folder / "static")), name="static")
+
+    @app.middleware("http")
+    async def security_headers(request: Request, call_next):  # type: ignore[no-untyped-def]
+        response = await call_next(request)
+        if not request.url.path.startswith("/docs") and request.url.path != "/openapi.json":
+            response.headers["Content-Security-Policy"] = CSP
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Referrer-Policy"] = "no-referrer"
+        response.headers["X-Frame-Options"] = "DENY"
+        return response
+
+    def store(request: Request) -> Any:
+        return request.app.state.store
+
+    def compared(request: Request, event_id: int) -> tuple[ComparedEvent | None, Event]:
+        result, event = request.app.state.comparisons.get(store(request), settings, event_id)
+        if event is None:
+            raise HTTPException(404, f"no event {event_id}")
+        return result, event
+
+    # ------------------------------------------------------------------------------------------- API
+
+    @app.get("/api/v1/events", tags=["events"])
+    def api_events(
+        request: Request,
+        limit: int = Query(PAGE_SIZE, ge=1, le=MAX_PAGE),
+        offset: int = Query(0, ge=0),
+        min_size: int = Query(1, ge=1),
+    ) -> dict[str, Any]:
+        """Stored events, most recent first (the shape of ``rashomon events --format json``)."""
+        rows = store(request).list_events(limit=limit, offset=offset, min_size=min_size)
+        keys = ("title", "start", "end", "outlets", "size")
+        return {
+            "events": [{"id": str(r["id"]), **{k: r[k] for k in keys}} for r in rows],
+            "limit": limit,
+            "offset": offset,
+        }
+
+    @app.get("/api/v1/events/{event_id}", tags=["events"])
+    def api_event(request: Request, event_id: int) -> dict[str, Any]:
+        """One event with its articles (the shape of ``rashomon event ID --format json``)."""
+        from rashomon.pipeline import stored_event
+
+        event = stored_event(store(request), event_id)
+        if event is None:
+            raise HTTPException(404, f"no event {event_id}")
+        return {"events": [event.summary()]}
+
+    @app.get("/api/v1/events/{event_id}/comparison", tags=["events"])
+    def api_comparison(request: Request, event_id: int) -> dict[str, Any]:
+        """How the reports of one event differ (the shape of ``rashomon compare --event ID --format json``);
+        ``events`` is empty when fewer than two outlets reported it."""
+        result, _ = compared(request, event_id)
+        return {"events": [result.to_dict()] if result is not None else []}
+
+    @app.get("/api/v1/articles", tags=["articles"])
+    def api_articles(
+        request: Request, limit: int = Query(PAGE_SIZE, ge=1, le=MAX_PAGE), offset: int = Query(0, ge=0)
+    ) -> dict[str, Any]:
+        """Stored articles (the shape of ``rashomon list --format json``)."""
+        from rashomon.present.cli import _stored_summary
+
+        found = list(store(request).iter_articles(limit=limit, offset=offset))
+        return {
+            "articles": [_stored_summary(a) for a in found],
+            "total": store(request).count_articles(),
+            "limit": limit,
+            "offset": offset,
+        }
+
+    @app.get("/api/v1/articles/{ref:path}", tags=["articles"])
+    def api_article(request: Request, ref: str) -> dict[str, Any]:
+        """One article with its analysis (the shape of ``rashomon show ARTICLE --format json``)."""
+        return {"articles": [_article_record(store(request), ref)]}
+
+    # ------------------------------------------------------------------------------------------ pages
+
+    @app.get("/report.css", include_in_schema=False)
+    def report_css() -> Response:
+        from rashomon.present.reports.html import REPORT_CSS
+
+        return Response(REPORT_CSS, media_type="text/css; charset=utf-8")
+
+    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
+    def events_page(request: Request, offset: int = Query(0, ge=0)) -> Response:
+        rows = store(request).list_events(limit=PAGE_SIZE, offset=offset)
+        return templates.TemplateResponse(
+            request,
+            "events.html",
+            {"events": rows, "offset": offset, "page": PAGE_SIZE, "total_articles": store(request).count_articles()},
+        )
+
+    @app.get("/events/{event_id:int}", response_class=HTMLResponse, include_in_schema=False)
+    def event_page(request: Request, event_id: int) -> Response:
+        from rashomon.present.reports.html import event_section
+
+        result, event = compared(request, event_id)
+        section = event_section(result) if result is not None else None
+        return templates.TemplateResponse(request, "event.html", {"event": event, "section": section})
+
+    @app.get("/events/{event_id:int}.{fmt}", include_in_schema=False)
+    def event_download(request: Request, event_id: int, fmt: str) -> Response:
+        from rashomon.present.reports import render
+
+        if fmt not in ("json", "md", "html"):
+            raise HTTPException(404, "formats: json, md, html")
+        result, _ = compared(request, event_id)
+        text = render([result] if result is not None else [], {"md": "markdown"}.get(fmt, fmt))
+        media = {"json": "application/json", "md": "text/markdown", "html": "text/html"}[fmt]
+        headers = {"Content-Disposition": f'attachment; filename="rashomon-event-{event_id}.{fmt}"'}
+        if fmt == "html":  # the self-contained report keeps its own inline style: allowed for it alone
+            headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
+        return PlainTextResponse(text, media_type=f"{media}; charset=utf-8", headers=headers)
+
+    @app.get("/articles/{ref:path}", response_class=HTMLResponse, include_in_schema=False)
+    def article_page(request: Request, ref: str) -> Response:
+        record = _article_record(store(request), ref)
+        event_id = store(request).event_of_article(record["id"])
+        return templates.TemplateResponse(request, "article.html", {"a": record, "event_id": event_id})
+
+    return app
+
+
+def _article_record(store: Any, ref: str) -> dict[str, Any]:
+    from rashomon.present.cli import _stored_summary, analysed_record
+
+    found = store.get_article(ref)
+    if found is None:
+        raise HTTPException(404, f"no stored article matches {ref!r}")
+    analysis = store.get_analysis(found.id)
+    record = analysed_record(found, analysis) if analysis else found.summary()
+    record.update(_stored_summary(found))
+    record["versions"] = store.versions_of(found.id)
+    return record

@@ -1,0 +1,108 @@
+"""The web app and JSON API (``rashomon serve``) on a store of the demo and a hostile article: pages list
+events and compare them side by side, article text is escaped, every response forbids scripts, and the API
+has the CLI's JSON shapes."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from typer.testing import CliRunner
+
+from rashomon.present.cli import app as cli
+from rashomon.present.web.app import create_app
+from rashomon.settings import Settings
+
+HOSTILE = """<!DOCTYPE html><html lang="en"><head><title>Dam &lt;script&gt;alert(1)&lt;/script&gt; report</title>
+<meta property="og:site_name" content="Hostile Gazette"></head><body><article><h1>Dam report</h1>
+<p>The Orvan Dam released water on Friday, the regional authority said. &lt;script&gt;alert("x")&lt;/script&gt;
+Engineers inspected the spillway gates on Saturday and found no new damage to the structure.</p>
+<p>"We opened the gates to protect the valley," said RWA engineer Tomas Brel. &lt;img src=x onerror=alert(2)&gt;</p>
+<p>Residents of Lisk were told to stay away from the river banks until Monday, officials said.</p>
+</article></body></html>"""
+
+
+@pytest.fixture(scope="module")
+def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+    examples_dir = Path(__file__).resolve().parents[2] / "examples"
+    folder = tmp_path_factory.mktemp("web")
+    hostile = folder / "hostile.html"
+    hostile.write_text(HOSTILE, encoding="utf-8")
+    db = str(folder / "web.db")
+    result = CliRunner().invoke(cli, ["ingest", str(examples_dir), str(hostile), "--db", db])
+    assert result.exit_code == 0, result.output
+    with TestClient(create_app(Settings(db=db))) as test_client:
+        yield test_client
+
+
+def _demo_event(client: TestClient) -> dict:
+    events = client.get("/api/v1/events").json()["events"]
+    return max(events, key=lambda e: e["size"])
+
+
+def test_web_every_response_forbids_scripts(client: TestClient) -> None:
+    for path in ("/", f"/events/{_demo_event(client)['id']}", "/api/v1/events"):
+        response = client.get(path)
+        assert response.status_code == 200
+        policy = response.headers["content-security-policy"]
+        assert "default-src 'none'" in policy and "script-src" not in policy
+        assert response.headers["x-content-type-options"] == "nosniff"
+
+
+def test_web_events_page_lists_the_demo_events(client: TestClient) -> None:
+    page = client.get("/").text
+    event = _demo_event(client)
+    assert f'href="/events/{event["id"]}"' in page
+    assert "The Northern Ledger" in page and "<script" not in page
+
+
+def test_web_event_page_compares_the_outlets(client: TestClient) -> None:
+    event = _demo_event(client)
+    page = client.get(f"/events/{event['id']}").text
+    for outlet in ("The Northern Ledger", "Kettlemoor Courier", "The Daily Torch"):
+        assert outlet in page
+    assert "Where the reports disagree" in page and 'class="badge conflict"' in page
+    assert "<mark>" in page  # the differing values are marked
+    assert f'href="/events/{event["id"]}.json"' in page
+
+
+def test_web_downloads_match_the_cli_shapes(client: TestClient) -> None:
+    event = _demo_event(client)
+    data = json.loads(client.get(f"/events/{event['id']}.json").text)
+    api = client.get(f"/api/v1/events/{event['id']}/comparison").json()
+    assert data == api and len(api["events"]) == 1
+    compared = api["events"][0]
+    assert {"id", "title", "articles", "claims", "omissions", "framing", "timeline"} <= set(compared)
+    markdown = client.get(f"/events/{event['id']}.md")
+    assert markdown.text.startswith("# Rashomon: how the reports differ")
+    assert client.get(f"/events/{event['id']}.pdf").status_code == 404
+
+
+def test_web_hostile_article_text_is_escaped(client: TestClient) -> None:
+    articles = client.get("/api/v1/articles", params={"limit": 100}).json()["articles"]
+    hostile = next(a for a in articles if a["source"].endswith("hostile.html"))
+    page = client.get(f"/articles/{hostile['id']}").text
+    assert "alert" in page  # the text is shown...
+    assert "<script>" not in page and "<img src=x" not in page  # ...but never as markup
+    assert "&lt;script&gt;" in page or "&amp;lt;script" in page
+
+
+def test_web_api_pagination_and_404s(client: TestClient) -> None:
+    first = client.get("/api/v1/articles", params={"limit": 2, "offset": 0}).json()
+    second = client.get("/api/v1/articles", params={"limit": 2, "offset": 2}).json()
+    assert len(first["articles"]) == 2 and first["total"] >= 4
+    assert {a["id"] for a in first["articles"]}.isdisjoint(a["id"] for a in second["articles"])
+    assert client.get("/api/v1/articles", params={"limit": 0}).status_code == 422
+    assert client.get("/api/v1/events/999999").status_code == 404
+    assert client.get("/events/999999").status_code == 404
+    assert client.get("/articles/no-such-article").status_code == 404
+    article = client.get(f"/api/v1/articles/{first['articles'][0]['id']}").json()["articles"][0]
+    assert {"id", "source", "entities", "quotes", "claims"} <= set(article)
+
+
+def test_web_openapi_describes_the_api(client: TestClient) -> None:
+    paths = client.get("/openapi.json").json()["paths"]
+    assert {"/api/v1/events", "/api/v1/events/{event_id}/comparison", "/api/v1/articles"} <= set(paths)
