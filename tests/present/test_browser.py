@@ -1,0 +1,116 @@
+"""The web app in a real browser (Debian's chromium and chromium-driver, headless, on a loopback server
+this test starts): the events page leads to the demo event, whose page shows every outlet side by side;
+a hostile article's script never runs; nothing is fetched from another host. Skipped with a reason when
+chromium or its driver is not installed (`apt-get install chromium chromium-driver`)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from rashomon.present.cli import app as cli
+from rashomon.settings import Settings
+from tests.present.test_web import HOSTILE
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+DRIVER = shutil.which("chromedriver")
+pytestmark = pytest.mark.skipif(
+    not (CHROMIUM and DRIVER), reason="needs Debian's chromium and chromium-driver (apt-get install ...)"
+)
+# The README's screenshots: `RASHOMON_SCREENSHOTS=docs/screenshots python -m pytest tests/present/test_browser.py`.
+SHOTS = Path(os.environ.get("RASHOMON_SCREENSHOTS") or tempfile.mkdtemp(prefix="rashomon-shots-"))
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    import uvicorn
+
+    from rashomon.present.web.app import create_app
+
+    folder = tmp_path_factory.mktemp("browser")
+    (folder / "hostile.html").write_text(HOSTILE, encoding="utf-8")
+    db = str(folder / "browser.db")
+    examples = Path(__file__).resolve().parents[2] / "examples"
+    result = CliRunner().invoke(cli, ["ingest", str(examples), str(folder / "hostile.html"), "--db", db])
+    assert result.exit_code == 0, result.output
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    config = uvicorn.Config(create_app(Settings(db=db)), host="127.0.0.1", port=port, log_level="warning")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    for _ in range(100):
+        if server.started:
+            break
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM  # type: ignore[assignment]
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1280,1600"):
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=Service(executable_path=DRIVER), options=options)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+def test_browser_events_page_leads_to_the_demo_event(server: str, browser) -> None:  # type: ignore[no-untyped-def]
+    from selenium.webdriver.common.by import By
+
+    browser.get(server + "/")
+    assert browser.title.startswith("Events")
+    links = browser.find_elements(By.CSS_SELECTOR, "table.events a")
+    assert links
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    browser.save_screenshot(str(SHOTS / "events.png"))
+    lisk = next(a for a in links if "Lisk" in a.text)
+    lisk.click()
+    body = browser.find_element(By.TAG_NAME, "body").text
+    for outlet in ("The Northern Ledger", "Kettlemoor Courier", "The Daily Torch", "MNA"):
+        assert outlet in body
+    assert "Where the reports disagree" in body
+    conflicts = browser.find_elements(By.CSS_SELECTOR, "mark")
+    assert conflicts and all(m.is_displayed() for m in conflicts[:3])
+    browser.save_screenshot(str(SHOTS / "event.png"))
+
+
+def test_browser_hostile_script_does_not_run(server: str, browser) -> None:  # type: ignore[no-untyped-def]
+    from selenium.webdriver.common.by import By
+
+    browser.get(server + "/api/v1/articles?limit=100")
+    import json
+
+    articles = json.loads(browser.find_element(By.TAG_NAME, "body").text)["articles"]
+    hostile = next(a for a in articles if a["source"].endswith("hostile.html"))
+    browser.get(f"{server}/articles/{hostile['id']}")
+    assert "alert" in browser.find_element(By.TAG_NAME, "body").text  # shown as text
+    assert browser.find_elements(By.TAG_NAME, "script") == []
+    assert browser.find_elements(By.CSS_SELECTOR, "main img") == []
+    # No alert dialog opened: the driver would raise on the next command if one were open.
+    assert browser.execute_script("return 1 + 1") == 2
+
+
+def test_browser_loads_nothing_from_another_host(server: str, browser) -> None:  # type: ignore[no-untyped-def]
+    browser.get(server + "/")
+    hosts = browser.execute_script("return performance.getEntriesByType('resource').map(e => new URL(e.name).host)")
+    assert hosts and set(hosts) == {server.removeprefix("http://")}
