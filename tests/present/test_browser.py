@@ -114,3 +114,34 @@ def test_browser_loads_nothing_from_another_host(server: str, browser) -> None: 
     browser.get(server + "/")
     hosts = browser.execute_script("return performance.getEntriesByType('resource').map(e => new URL(e.name).host)")
     assert hosts and set(hosts) == {server.removeprefix("http://")}
+
+
+def _axe_source() -> str:
+    """axe-core as packaged by axe-selenium-python (MPL-2.0), read from the installed package."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("axe_selenium_python")
+    if spec is None or spec.origin is None:
+        pytest.skip("needs axe-selenium-python (the test extra) for axe-core")
+    return (Path(spec.origin).parent / "node_modules" / "axe-core" / "axe.min.js").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("path", ["/", "event"])
+def test_browser_no_serious_accessibility_violations(server: str, browser, path: str) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    from selenium.webdriver.common.by import By
+
+    if path == "event":
+        browser.get(server + "/api/v1/events")
+        events = json.loads(browser.find_element(By.TAG_NAME, "body").text)["events"]
+        path = f"/events/{max(events, key=lambda e: e['size'])['id']}"
+    browser.get(server + path)
+    browser.execute_script(_axe_source())
+    browser.set_script_timeout(60)
+    result = browser.execute_async_script(
+        "const done = arguments[arguments.length - 1]; axe.run(document).then(r => done(r.violations));"
+    )
+    assert isinstance(result, list)  # axe ran and reported (minor findings are allowed)
+    serious = [(v["id"], v["impact"], len(v["nodes"])) for v in result if v["impact"] in ("serious", "critical")]
+    assert serious == [], serious

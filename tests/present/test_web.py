@@ -106,3 +106,18 @@ def test_web_api_pagination_and_404s(client: TestClient) -> None:
 def test_web_openapi_describes_the_api(client: TestClient) -> None:
     paths = client.get("/openapi.json").json()["paths"]
     assert {"/api/v1/events", "/api/v1/events/{event_id}/comparison", "/api/v1/articles"} <= set(paths)
+
+
+def test_web_atom_feed_of_events(client: TestClient) -> None:
+    import feedparser
+
+    response = client.get("/events.atom", params={"min_size": 2})
+    assert response.status_code == 200 and response.headers["content-type"].startswith("application/atom+xml")
+    feed = feedparser.parse(response.text)
+    assert not feed.bozo, feed.bozo_exception
+    event = _demo_event(client)
+    entry = next(e for e in feed.entries if e.link.endswith(f"/events/{event['id']}"))
+    assert entry.title == event["title"] and "The Northern Ledger" in entry.summary
+    assert all("reports by" in e.summary for e in feed.entries)
+    sizes = [int(e.summary.split()[0]) for e in feed.entries]
+    assert min(sizes) >= 2

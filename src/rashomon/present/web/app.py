@@ -147,6 +147,15 @@ def create_app(settings: Settings) -> FastAPI:
 
     # ------------------------------------------------------------------------------------------ pages
 
+    @app.get("/events.atom", tags=["events"])
+    def events_feed(
+        request: Request, limit: int = Query(PAGE_SIZE, ge=1, le=MAX_PAGE), min_size: int = Query(1, ge=1)
+    ) -> Response:
+        """An Atom feed of the most recent events (``min_size=2``: only events several reports tell), to
+        follow in a feed reader."""
+        rows = store(request).list_events(limit=limit, min_size=min_size)
+        return Response(atom_feed(rows, str(request.base_url)), media_type="application/atom+xml; charset=utf-8")
+
     @app.get("/report.css", include_in_schema=False)
     def report_css() -> Response:
         from rashomon.present.reports.html import REPORT_CSS
@@ -204,3 +213,36 @@ def _article_record(store: Any, ref: str) -> dict[str, Any]:
     record.update(_stored_summary(found))
     record["versions"] = store.versions_of(found.id)
     return record
+
+
+def atom_feed(rows: list[dict[str, Any]], base: str) -> str:
+    """Atom 1.0 for event rows of the store (newest first); every text escaped by the XML writer."""
+    from xml.etree import ElementTree as ET
+
+    ns = "http://www.w3.org/2005/Atom"
+    ET.register_namespace("", ns)
+    feed = ET.Element(f"{{{ns}}}feed")
+
+    def child(parent: ET.Element, tag: str, text: str | None = None, **attributes: str) -> ET.Element:
+        element = ET.SubElement(parent, f"{{{ns}}}{tag}", attributes)
+        if text is not None:
+            element.text = text
+        return element
+
+    def stamp(day: str | None) -> str:
+        return f"{day[:10]}T00:00:00Z" if day and day[:4].isdigit() else "1970-01-01T00:00:00Z"
+
+    child(feed, "id", f"{base}events.atom")
+    child(feed, "title", "Rashomon: events")
+    child(feed, "updated", max((stamp(r["end"] or r["start"]) for r in rows), default=stamp(None)))
+    child(feed, "link", rel="self", href=f"{base}events.atom")
+    child(feed, "generator", "rashomon")
+    for row in rows:
+        entry = child(feed, "entry")
+        child(entry, "id", f"{base}events/{row['id']}")
+        child(entry, "title", row["title"] or "(untitled event)")
+        child(entry, "updated", stamp(row["end"] or row["start"]))
+        child(entry, "link", href=f"{base}events/{row['id']}")
+        outlets = ", ".join(row["outlets"])
+        child(entry, "summary", f"{row['size']} reports by {len(row['outlets'])} outlets: {outlets}")
+    return ET.tostring(feed, encoding="unicode", xml_declaration=True) + "\n"
