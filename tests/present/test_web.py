@@ -121,3 +121,15 @@ def test_web_atom_feed_of_events(client: TestClient) -> None:
     assert all("reports by" in e.summary for e in feed.entries)
     sizes = [int(e.summary.split()[0]) for e in feed.entries]
     assert min(sizes) >= 2
+
+
+def test_web_search_finds_a_quote_and_escapes_the_query(client: TestClient) -> None:
+    found = client.get("/api/v1/search", params={"q": "state reacted"}).json()
+    assert found["quotes"] and all("state reacted" in q["text"].lower() for q in found["quotes"])
+    assert found["articles"] and {"id", "title", "outlet"} <= set(found["articles"][0])
+    assert client.get("/api/v1/search", params={"q": "zzqx nothing"}).json()["articles"] == []
+    assert client.get("/api/v1/search", params={"q": "100%_"}).status_code == 200  # LIKE wildcards are literal
+    page = client.get("/search", params={"q": '<script>"state reacted"'}).text
+    assert "<script>" not in page and "&lt;script&gt;" in page
+    page = client.get("/search", params={"q": "state reacted"}).text
+    assert "Teodor Halvik" in page

@@ -237,3 +237,13 @@ def test_db_reopen_does_not_migrate_again(store: Store) -> None:
 )
 def test_db_database_url(db: str, url: str) -> None:
     assert database_url(db) == url
+
+
+def test_db_search_finds_articles_quotes_and_claims(store: Store, examples_dir: Path) -> None:
+    ingest([str(examples_dir)], _ingest_settings(store), store)
+    found = store.search("State reacted")
+    assert found["articles"] and found["quotes"]
+    assert all("state reacted" in q["text"].lower() for q in found["quotes"])
+    assert store.search("siren Lisk")["claims"]
+    assert store.search("no-such-word-anywhere") == {"articles": [], "quotes": [], "claims": []}
+    assert store.search("100%")["articles"] == [] and store.search("   ")["articles"] == []

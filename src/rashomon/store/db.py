@@ -440,6 +440,44 @@ class Store(EventStoreMixin, OutletNamesMixin):
             data = conn.execute(sa.select(analyses.c.data).where(analyses.c.article_id == article_id)).scalar()
         return Analysis.from_dict(json.loads(data)) if data else None
 
+    def search(self, query: str, *, limit: int = 50) -> dict[str, list[dict[str, Any]]]:
+        """Articles whose title or text contains every word of ``query`` (case-insensitive substring match:
+        no index yet, a scan), newest first, with the quotations and claims of theirs that contain them."""
+        words = [w.lower() for w in query.split() if w.strip()][:8]
+        if not words:
+            return {"articles": [], "quotes": [], "claims": []}
+        haystack = sa.func.lower(sa.func.coalesce(articles.c.title, "") + " " + articles.c.text)
+        condition = sa.and_(*(haystack.contains(w, autoescape=True) for w in words))
+        query_rows = (
+            sa.select(articles.c.id, articles.c.source, articles.c.title, articles.c.outlet, articles.c.published)
+            .where(condition, articles.c.superseded_by.is_(None))
+            .order_by(articles.c.published_at.desc().nulls_last(), articles.c.id)
+            .limit(limit)
+        )
+        with self.engine.connect() as conn:
+            rows = [dict(r) for r in conn.execute(query_rows).mappings()]
+        found = self.get_analyses([r["id"] for r in rows])
+        quotes, claims = [], []
+        for row in rows:
+            analysis = found.get(row["id"])
+            if analysis is None:
+                continue
+            for said in analysis.quotes:
+                if all(w in said.text.lower() for w in words):
+                    quotes.append({"article_id": row["id"], "outlet": row["outlet"], **said.to_dict()})
+            for claim in analysis.claims:
+                if all(w in claim.text.lower() for w in words):
+                    claims.append(
+                        {
+                            "article_id": row["id"],
+                            "outlet": row["outlet"],
+                            "text": claim.text,
+                            "voice": claim.voice,
+                            "id": claim.id,
+                        }
+                    )
+        return {"articles": rows, "quotes": quotes, "claims": claims}
+
     def get_analyses(self, article_ids: Iterable[str]) -> dict[str, Analysis]:
         ids = list(article_ids)
         found: dict[str, Analysis] = {}

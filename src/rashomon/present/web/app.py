@@ -145,7 +145,21 @@ def create_app(settings: Settings) -> FastAPI:
         """One article with its analysis (the shape of ``rashomon show ARTICLE --format json``)."""
         return {"articles": [_article_record(store(request), ref)]}
 
+    @app.get("/api/v1/search", tags=["search"])
+    def api_search(
+        request: Request,
+        q: str = Query(..., min_length=1, max_length=200),
+        limit: int = Query(PAGE_SIZE, ge=1, le=MAX_PAGE),
+    ) -> dict[str, Any]:
+        """Articles whose title or text has every word of ``q``, with their quotations and claims that do."""
+        return {"query": q, **store(request).search(q, limit=limit)}
+
     # ------------------------------------------------------------------------------------------ pages
+
+    @app.get("/search", response_class=HTMLResponse, include_in_schema=False)
+    def search_page(request: Request, q: str = Query("", max_length=200)) -> Response:
+        found = store(request).search(q, limit=PAGE_SIZE) if q.strip() else None
+        return templates.TemplateResponse(request, "search.html", {"q": q, "found": found})
 
     @app.get("/events.atom", tags=["events"])
     def events_feed(
