@@ -66,6 +66,14 @@ def create_app(settings: Settings) -> FastAPI:
             app.state.store.close()
 
     app = FastAPI(title="Rashomon", summary="News reports compared event by event", lifespan=lifespan)
+    # Searches scan the store (no full-text index yet): two at a time, so that a burst of them queues
+    # instead of holding every database connection until the pool times out.
+    searching = threading.BoundedSemaphore(2)
+
+    def search(request: Request, q: str, limit: int) -> dict[str, Any]:
+        with searching:
+            return store(request).search(q, limit=limit)
+
     app.state.comparisons = Comparisons()
     folder = resources.files("rashomon.present.web")
     templates = Jinja2Templates(directory=str(folder / "templates"))
@@ -152,13 +160,13 @@ def create_app(settings: Settings) -> FastAPI:
         limit: int = Query(PAGE_SIZE, ge=1, le=MAX_PAGE),
     ) -> dict[str, Any]:
         """Articles whose title or text has every word of ``q``, with their quotations and claims that do."""
-        return {"query": q, **store(request).search(q, limit=limit)}
+        return {"query": q, **search(request, q, limit)}
 
     # ------------------------------------------------------------------------------------------ pages
 
     @app.get("/search", response_class=HTMLResponse, include_in_schema=False)
     def search_page(request: Request, q: str = Query("", max_length=200)) -> Response:
-        found = store(request).search(q, limit=PAGE_SIZE) if q.strip() else None
+        found = search(request, q, PAGE_SIZE) if q.strip() else None
         return templates.TemplateResponse(request, "search.html", {"q": q, "found": found})
 
     @app.get("/events.atom", tags=["events"])
