@@ -133,3 +133,23 @@ def test_web_search_finds_a_quote_and_escapes_the_query(client: TestClient) -> N
     assert "<script>" not in page and "&lt;script&gt;" in page
     page = client.get("/search", params={"q": "state reacted"}).text
     assert "Teodor Halvik" in page
+
+
+def test_web_entity_page_gathers_names_quotes_and_events(client: TestClient) -> None:
+    articles = client.get("/api/v1/articles", params={"limit": 100}).json()["articles"]
+    mna = next(a for a in articles if a["outlet"] == "MNA")
+    record = client.get(f"/api/v1/articles/{mna['id']}").json()["articles"][0]
+    halvik = next(e for e in record["entities"] if e["name"] == "Teodor Halvik")
+    page = client.get(f"/articles/{mna['id']}").text
+    assert "/entities/" in page and "Teodor Halvik</a>" in page
+    entity = client.get(f"/api/v1/entities/{halvik['key']}").json()["entities"][0]
+    assert entity["name"] == "Teodor Halvik" and entity["type"] == "PERSON"
+    assert len(entity["articles"]) >= 3 and entity["events"]
+    assert entity["quotes"] and all(q["speaker"] == "Teodor Halvik" for q in entity["quotes"])
+    assert len({q["outlet"] for q in entity["quotes"]}) >= 2  # what he said, outlet by outlet
+    import re
+
+    href = re.search(r'<a href="(/entities/[^"]+)">Teodor Halvik</a>', page).group(1)  # as the page links it
+    html_page = client.get(href.replace("&amp;", "&")).text
+    assert "What Teodor Halvik said" in html_page
+    assert client.get("/api/v1/entities/person:nobody").status_code == 404

@@ -440,6 +440,27 @@ class Store(EventStoreMixin, OutletNamesMixin):
             data = conn.execute(sa.select(analyses.c.data).where(analyses.c.article_id == article_id)).scalar()
         return Analysis.from_dict(json.loads(data)) if data else None
 
+    def entity_articles(self, key: str, *, limit: int = 200) -> list[dict[str, Any]]:
+        """The latest articles that name the entity ``key`` (its name there, type, mentions), newest first."""
+        query = (
+            sa.select(
+                article_entities.c.article_id,
+                article_entities.c.name,
+                article_entities.c.type,
+                article_entities.c.mentions,
+                articles.c.title,
+                articles.c.outlet,
+                articles.c.published,
+                articles.c.source,
+            )
+            .join(articles, articles.c.id == article_entities.c.article_id)
+            .where(article_entities.c.entity_key == key, articles.c.superseded_by.is_(None))
+            .order_by(articles.c.published_at.desc().nulls_last(), articles.c.id)
+            .limit(limit)
+        )
+        with self.engine.connect() as conn:
+            return [dict(r) for r in conn.execute(query).mappings()]
+
     def search(self, query: str, *, limit: int = 50) -> dict[str, list[dict[str, Any]]]:
         """Articles whose title or text contains every word of ``query`` (case-insensitive substring match:
         no index yet, a scan), newest first, with the quotations and claims of theirs that contain them."""

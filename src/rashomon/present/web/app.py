@@ -164,6 +164,16 @@ def create_app(settings: Settings) -> FastAPI:
 
     # ------------------------------------------------------------------------------------------ pages
 
+    @app.get("/api/v1/entities/{key:path}", tags=["entities"])
+    def api_entity(request: Request, key: str) -> dict[str, Any]:
+        """One entity across the store: the articles that name it (with the name each uses), its
+        quotations in each, and the events it appears in."""
+        return {"entities": [_entity_record(store(request), key)]}
+
+    @app.get("/entities/{key:path}", response_class=HTMLResponse, include_in_schema=False)
+    def entity_page(request: Request, key: str) -> Response:
+        return templates.TemplateResponse(request, "entity.html", {"entity": _entity_record(store(request), key)})
+
     @app.get("/search", response_class=HTMLResponse, include_in_schema=False)
     def search_page(request: Request, q: str = Query("", max_length=200)) -> Response:
         found = search(request, q, PAGE_SIZE) if q.strip() else None
@@ -268,3 +278,35 @@ def atom_feed(rows: list[dict[str, Any]], base: str) -> str:
         outlets = ", ".join(row["outlets"])
         child(entry, "summary", f"{row['size']} reports by {len(row['outlets'])} outlets: {outlets}")
     return ET.tostring(feed, encoding="unicode", xml_declaration=True) + "\n"
+
+
+def _entity_record(store: Any, key: str) -> dict[str, Any]:
+    rows = store.entity_articles(key)
+    if not rows:
+        raise HTTPException(404, f"no stored article names {key!r}")
+    found = store.get_analyses([r["article_id"] for r in rows])
+    quotes = []
+    for row in rows:
+        analysis = found.get(row["article_id"])
+        if analysis is None:
+            continue
+        ids = {e.id for e in analysis.entities if e.key == key}
+        for said in analysis.quotes:
+            if said.speaker_id in ids and said.is_speech:
+                quotes.append({"article_id": row["article_id"], "outlet": row["outlet"], **said.to_dict()})
+    names: dict[str, list[str]] = {}
+    for row in rows:
+        names.setdefault(row["name"], [])
+        outlet = row["outlet"] or row["source"]
+        if outlet not in names[row["name"]]:
+            names[row["name"]].append(outlet)
+    events = sorted({e for r in rows if (e := store.event_of_article(r["article_id"])) is not None})
+    return {
+        "key": key,
+        "name": max(names, key=lambda n: (len(names[n]), len(n))),
+        "type": rows[0]["type"],
+        "names": names,
+        "articles": rows,
+        "quotes": quotes,
+        "events": [str(e) for e in events],
+    }
