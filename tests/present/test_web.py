@@ -153,3 +153,13 @@ def test_web_entity_page_gathers_names_quotes_and_events(client: TestClient) -> 
     html_page = client.get(href.replace("&amp;", "&")).text
     assert "What Teodor Halvik said" in html_page
     assert client.get("/api/v1/entities/person:nobody").status_code == 404
+
+
+def test_web_outlet_page_counts_verbs_and_voices(client: TestClient) -> None:
+    outlet = client.get("/api/v1/outlets/The Daily Torch").json()["outlets"][0]
+    assert outlet["articles"] and outlet["attribution_verbs"] and outlet["voices"]
+    assert "sob" in outlet["attribution_verbs"]  # "sobbed Selma Ruhl"
+    assert "Selma Ruhl" in outlet["voices"]
+    page = client.get("/outlets/The%20Daily%20Torch").text
+    assert "Verbs it reports speech with" in page and "Selma Ruhl" in page
+    assert client.get("/api/v1/outlets/No Such Outlet").status_code == 404

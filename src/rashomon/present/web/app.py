@@ -174,6 +174,15 @@ def create_app(settings: Settings) -> FastAPI:
     def entity_page(request: Request, key: str) -> Response:
         return templates.TemplateResponse(request, "entity.html", {"entity": _entity_record(store(request), key)})
 
+    @app.get("/api/v1/outlets/{name:path}", tags=["outlets"])
+    def api_outlet(request: Request, name: str) -> dict[str, Any]:
+        """One outlet: its articles, the verbs it reports speech with, and whose voices it quotes."""
+        return {"outlets": [_outlet_record(store(request), name)]}
+
+    @app.get("/outlets/{name:path}", response_class=HTMLResponse, include_in_schema=False)
+    def outlet_page(request: Request, name: str) -> Response:
+        return templates.TemplateResponse(request, "outlet.html", {"outlet": _outlet_record(store(request), name)})
+
     @app.get("/search", response_class=HTMLResponse, include_in_schema=False)
     def search_page(request: Request, q: str = Query("", max_length=200)) -> Response:
         found = search(request, q, PAGE_SIZE) if q.strip() else None
@@ -309,4 +318,29 @@ def _entity_record(store: Any, key: str) -> dict[str, Any]:
         "articles": rows,
         "quotes": quotes,
         "events": [str(e) for e in events],
+    }
+
+
+def _outlet_record(store: Any, name: str, limit: int = 200) -> dict[str, Any]:
+    from collections import Counter
+
+    found = list(store.iter_articles(outlet=name, limit=limit))
+    if not found:
+        raise HTTPException(404, f"no stored article of the outlet {name!r}")
+    analyses = store.get_analyses([a.id for a in found])
+    verbs: Counter[str] = Counter()
+    voices: Counter[str] = Counter()
+    for analysis in analyses.values():
+        for said in analysis.quotes:
+            if not said.is_speech:
+                continue
+            if said.cue_lemma:
+                verbs[said.cue_lemma] += 1
+            if said.speaker:
+                voices[said.speaker] += 1
+    return {
+        "name": name,
+        "articles": [{"id": a.id, "title": a.title, "published": a.published, "source": a.source} for a in found],
+        "attribution_verbs": dict(verbs.most_common()),
+        "voices": dict(voices.most_common(30)),
     }
