@@ -749,3 +749,27 @@ def serve(
     if host not in ("127.0.0.1", "localhost", "::1"):
         err.print(f"serving on {host}: other machines can read every stored article")
     uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+
+
+token_app = typer.Typer(help="Access tokens for the web app's write routes (ingest).", no_args_is_help=True)
+app.add_typer(token_app, name="token")
+
+
+@token_app.command("create")
+def token_create(
+    name: Annotated[str, typer.Argument(help="Who or what the token is for.")],
+    db: DbOption = None,
+) -> None:
+    """Create a token (replacing an earlier one of NAME) and print it once: only its digest is stored."""
+    from rashomon.present.output import err, out
+    from rashomon.store import Store
+
+    settings = _settings(db=db)
+    with _errors(settings.db), Store.open(settings) as store:
+        try:
+            token = store.create_token(name)
+        except ValueError as exc:
+            _usage_error(str(exc))
+            return
+    out.print(token)
+    err.print(f"token for {name!r} created: send it as 'Authorization: Bearer <token>'; it is not shown again")

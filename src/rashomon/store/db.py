@@ -31,6 +31,7 @@ from rashomon.settings import Settings
 from rashomon.store.events_db import EventStoreMixin
 from rashomon.store.names_db import OutletNamesMixin
 from rashomon.store.schema import analyses, article_entities, articles, carriers, inputs, minhash_bands
+from rashomon.store.tokens_db import TokensMixin
 
 logger = logging.getLogger(__name__)
 
@@ -194,7 +195,7 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-class Store(EventStoreMixin, OutletNamesMixin):
+class Store(EventStoreMixin, OutletNamesMixin, TokensMixin):
     """The article store. Open with ``Store.open(settings)``; every write is one transaction per batch."""
 
     def __init__(self, engine: Engine, settings: Settings, *, read_only: bool = False) -> None:

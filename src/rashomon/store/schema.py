@@ -175,3 +175,12 @@ counters = Table(
     Column("name", String(64), primary_key=True),
     Column("value", Integer, nullable=False),
 )
+
+# Access tokens of the web app's write routes (0006): only a SHA-256 digest of each is kept.
+tokens = Table(
+    "tokens",
+    metadata,
+    Column("name", String(100), primary_key=True),
+    Column("digest", String(64), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)

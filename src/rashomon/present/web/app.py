@@ -18,6 +18,7 @@ from fastapi import FastAPI, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, PlainTextResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from pydantic import BaseModel, Field
 
 from rashomon.records import ComparedEvent, Event
 from rashomon.settings import Settings
@@ -28,6 +29,7 @@ CSP = (
 )
 PAGE_SIZE = 50
 MAX_PAGE = 500
+MAX_URLS = 200  # per ingest request
 
 
 class Comparisons:
@@ -53,6 +55,63 @@ class Comparisons:
             return compared, event
 
 
+class IngestRequest(BaseModel):
+    urls: list[str] = Field(..., min_length=1, max_length=MAX_URLS)
+
+
+class Jobs:
+    """Ingest jobs run one at a time in a background thread; their state is kept in memory."""
+
+    def __init__(self) -> None:
+        self._jobs: dict[str, dict[str, Any]] = {}
+        self._lock = threading.Lock()
+        self._queue: list[tuple[str, Any, Settings, list[str]]] = []
+        self._worker: threading.Thread | None = None
+
+    def start(self, store: Any, settings: Settings, urls: list[str], owner: str) -> dict[str, Any]:
+        import secrets
+
+        job_id = secrets.token_hex(8)
+        with self._lock:
+            self._jobs[job_id] = {"id": job_id, "status": "queued", "urls": len(urls), "by": owner}
+            self._queue.append((job_id, store, settings, urls))
+            if self._worker is None or not self._worker.is_alive():
+                self._worker = threading.Thread(target=self._run, daemon=True)
+                self._worker.start()
+            return dict(self._jobs[job_id])
+
+    def get(self, job_id: str) -> dict[str, Any] | None:
+        with self._lock:
+            job = self._jobs.get(job_id)
+            return dict(job) if job else None
+
+    def _run(self) -> None:
+        from rashomon.ingest import Fetcher
+        from rashomon.pipeline import ingest
+
+        while True:
+            with self._lock:
+                if not self._queue:
+                    return
+                job_id, store, settings, urls = self._queue.pop(0)
+                self._jobs[job_id]["status"] = "running"
+            try:
+                with Fetcher(settings) as fetcher:
+                    summary = ingest(urls, settings, store, fetcher)
+                result = {
+                    "status": "done",
+                    "added": summary.added,
+                    "analysed": summary.analysed,
+                    "clustered": summary.clustered,
+                    "duplicate": summary.duplicate + summary.republished,
+                    "failures": [f.to_dict() for f in summary.failures],
+                }
+            except Exception as exc:  # a job's boundary: the server goes on
+                result = {"status": "failed", "reason": f"{type(exc).__name__}: {exc}"}
+            with self._lock:
+                self._jobs[job_id].update(result)
+
+
 def create_app(settings: Settings) -> FastAPI:
     """The app on the store ``settings.db`` names (opened once, closed at shutdown)."""
     from rashomon.store import Store
@@ -75,6 +134,7 @@ def create_app(settings: Settings) -> FastAPI:
             return store(request).search(q, limit=limit)
 
     app.state.comparisons = Comparisons()
+    app.state.jobs = Jobs()
     folder = resources.files("rashomon.present.web")
     templates = Jinja2Templates(directory=str(folder / "templates"))
     app.mount("/static", StaticFiles(directory=str(folder / "static")), name="static")
@@ -173,6 +233,32 @@ def create_app(settings: Settings) -> FastAPI:
     @app.get("/entities/{key:path}", response_class=HTMLResponse, include_in_schema=False)
     def entity_page(request: Request, key: str) -> Response:
         return templates.TemplateResponse(request, "entity.html", {"entity": _entity_record(store(request), key)})
+
+    def require_token(request: Request) -> str:
+        """The name of the token the request carries (``Authorization: Bearer ...``), else 401."""
+        header = request.headers.get("authorization", "")
+        scheme, _, token = header.partition(" ")
+        owner = store(request).token_owner(token.strip()) if scheme.lower() == "bearer" else None
+        if owner is None:
+            raise HTTPException(401, "a token is needed: rashomon token create NAME", {"WWW-Authenticate": "Bearer"})
+        return owner
+
+    @app.post("/api/v1/ingest", status_code=202, tags=["ingest"])
+    def api_ingest(request: Request, body: IngestRequest) -> dict[str, Any]:
+        """Ingest urls in the background (the url guard applies: no loopback or private address unless the
+        server allows it); returns a job to follow at /api/v1/jobs/{id}. Needs a token."""
+        owner = require_token(request)
+        job = request.app.state.jobs.start(store(request), settings, list(body.urls), owner)
+        return {"job": job}
+
+    @app.get("/api/v1/jobs/{job_id}", tags=["ingest"])
+    def api_job(request: Request, job_id: str) -> dict[str, Any]:
+        """An ingest job: queued, running, done or failed, with its counts and failures. Needs a token."""
+        require_token(request)
+        job = request.app.state.jobs.get(job_id)
+        if job is None:
+            raise HTTPException(404, f"no job {job_id}")
+        return {"job": job}
 
     @app.get("/api/v1/outlets/{name:path}", tags=["outlets"])
     def api_outlet(request: Request, name: str) -> dict[str, Any]:
