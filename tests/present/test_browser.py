@@ -145,3 +145,14 @@ def test_browser_no_serious_accessibility_violations(server: str, browser, path:
     assert isinstance(result, list)  # axe ran and reported (minor findings are allowed)
     serious = [(v["id"], v["impact"], len(v["nodes"])) for v in result if v["impact"] in ("serious", "critical")]
     assert serious == [], serious
+
+
+def test_browser_add_form_refuses_without_a_token(server: str, browser) -> None:  # type: ignore[no-untyped-def]
+    from selenium.webdriver.common.by import By
+
+    browser.get(server + "/add")
+    browser.find_element(By.ID, "urls").send_keys("https://news.example/a-story")
+    browser.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
+    alert = browser.find_element(By.CSS_SELECTOR, "[role=alert]")
+    assert "A valid token is needed" in alert.text
+    assert browser.current_url.endswith("/add")

@@ -111,3 +111,35 @@ def test_web_write_ingest_adds_analyses_and_clusters(tmp_path: Path, site: str) 
         events = client.get("/api/v1/events").json()["events"]
         assert [e["title"] for e in events] == ["Harbour crane collapses in Varn"]
         assert client.post("/api/v1/ingest", json={"urls": []}, headers=headers).status_code == 422
+
+
+def _form(client: TestClient) -> str:
+    import re
+
+    page = client.get("/add")
+    assert page.status_code == 200 and "rashomon_csrf" in page.headers["set-cookie"]
+    return re.search(r'name="csrf" value="([^"]+)"', page.text).group(1)
+
+
+def test_web_write_add_form_refuses_without_token_or_csrf(tmp_path: Path, site: str) -> None:
+    db = str(tmp_path / "f.db")
+    token = _token(db)
+    with _client(db, allow_private_network=True) as client:
+        csrf = _form(client)
+        refused = client.post("/add", data={"urls": site, "token": "", "csrf": csrf})
+        assert refused.status_code == 401 and "A valid token is needed" in refused.text
+        csrf = _form(client)
+        forged = client.post("/add", data={"urls": site, "token": token, "csrf": "forged"})
+        assert forged.status_code == 403
+        client.cookies.clear()
+        no_cookie = client.post("/add", data={"urls": site, "token": token, "csrf": csrf})
+        assert no_cookie.status_code == 403
+        csrf = _form(client)
+        added = client.post("/add", data={"urls": site, "token": token, "csrf": csrf}, follow_redirects=False)
+        assert added.status_code == 303 and added.headers["location"].startswith("/jobs/")
+        for _ in range(600):
+            page = client.get(added.headers["location"]).text
+            if ": done</h1>" in page or ": failed</h1>" in page:
+                break
+            time.sleep(0.1)
+        assert "1 added" in page and "<script" not in page

@@ -14,8 +14,8 @@ from contextlib import asynccontextmanager
 from importlib import resources
 from typing import Any
 
-from fastapi import FastAPI, HTTPException, Query, Request
-from fastapi.responses import HTMLResponse, PlainTextResponse, Response
+from fastapi import FastAPI, Form, HTTPException, Query, Request
+from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from pydantic import BaseModel, Field
@@ -269,6 +269,34 @@ def create_app(settings: Settings) -> FastAPI:
     def outlet_page(request: Request, name: str) -> Response:
         return templates.TemplateResponse(request, "outlet.html", {"outlet": _outlet_record(store(request), name)})
 
+    @app.get("/add", response_class=HTMLResponse, include_in_schema=False)
+    def add_page(request: Request) -> Response:
+        return _add_form(request, templates)
+
+    @app.post("/add", response_class=HTMLResponse, include_in_schema=False)
+    def add_submit(request: Request, urls: str = Form(""), token: str = Form(""), csrf: str = Form("")) -> Response:
+        """The add form: the CSRF value of the form must match its cookie, and a token is needed."""
+        import hmac
+
+        cookie = request.cookies.get(CSRF_COOKIE, "")
+        if not cookie or not csrf or not hmac.compare_digest(cookie, csrf):
+            return _add_form(request, templates, error="The form expired: load it again.", status=403)
+        owner = store(request).token_owner(token.strip())
+        if owner is None:
+            return _add_form(request, templates, error="A valid token is needed to add articles.", status=401)
+        wanted = [u.strip() for u in urls.splitlines() if u.strip()]
+        if not wanted or len(wanted) > MAX_URLS:
+            return _add_form(request, templates, error=f"Give 1 to {MAX_URLS} urls, one per line.", status=422)
+        job = request.app.state.jobs.start(store(request), settings, wanted, owner)
+        return RedirectResponse(f"/jobs/{job['id']}", status_code=303)
+
+    @app.get("/jobs/{job_id}", response_class=HTMLResponse, include_in_schema=False)
+    def job_page(request: Request, job_id: str) -> Response:
+        job = request.app.state.jobs.get(job_id)
+        if job is None:
+            raise HTTPException(404, f"no job {job_id}")
+        return templates.TemplateResponse(request, "job.html", {"job": job})
+
     @app.get("/search", response_class=HTMLResponse, include_in_schema=False)
     def search_page(request: Request, q: str = Query("", max_length=200)) -> Response:
         found = search(request, q, PAGE_SIZE) if q.strip() else None
@@ -430,3 +458,18 @@ def _outlet_record(store: Any, name: str, limit: int = 200) -> dict[str, Any]:
         "attribution_verbs": dict(verbs.most_common()),
         "voices": dict(voices.most_common(30)),
     }
+
+
+CSRF_COOKIE = "rashomon_csrf"
+
+
+def _add_form(request: Request, templates: Jinja2Templates, error: str | None = None, status: int = 200) -> Response:
+    """The add form with a fresh CSRF value, in the page and in a strict same-site cookie."""
+    import secrets
+
+    csrf = secrets.token_urlsafe(24)
+    response = templates.TemplateResponse(
+        request, "add.html", {"csrf": csrf, "error": error, "max_urls": MAX_URLS}, status_code=status
+    )
+    response.set_cookie(CSRF_COOKIE, csrf, httponly=True, samesite="strict", path="/add")
+    return response
