@@ -108,6 +108,18 @@ def sentence_index(docs: dict[str, list[str]], doc: str, start: int, text: str) 
     return kept[min(text[:start].count("\n\n"), len(kept) - 1)]
 
 
+def predicted_pairs(sentence: list, groups: list[list[int]], doc_pairs: set | None = None) -> set:  # type: ignore[type-arg]
+    """Sentence pairs of two documents that one group links (only pairs of documents in ``doc_pairs``)."""
+    predicted = set()
+    for members in groups:
+        for x in members:
+            for y in members:
+                a, b = sentence[x], sentence[y]
+                if a[0] < b[0] and (doc_pairs is None or frozenset((a[0], b[0])) in doc_pairs):
+                    predicted.add(frozenset((a, b)))
+    return predicted
+
+
 class Topic:
     """One event: its documents' claims as ClaimRefs, the sentence of each claim, the gold links."""
 
@@ -182,13 +194,7 @@ class Topic:
         return list(groups.values())
 
     def score_groups(self, groups: list[list[int]]) -> dict[str, int]:
-        predicted = set()
-        for members in groups:
-            for x in members:
-                for y in members:
-                    a, b = self.sentence[x], self.sentence[y]
-                    if a[0] < b[0] and frozenset((a[0], b[0])) in self.doc_pairs:
-                        predicted.add(frozenset((a, b)))
+        predicted = predicted_pairs(self.sentence, groups, self.doc_pairs)
         judged = {p for p in predicted if all(s in self.annotated for s in p)}
         tp = len(judged & self.gold)
         found = sum(1 for fact in self.facts() if any(p <= fact for p in predicted & self.gold))
@@ -224,13 +230,7 @@ class GoldEvent:
         self.gold = {frozenset((tuple(a["a"]), tuple(a["b"]))) for a in record["alignments"]}
 
     def score_groups(self, groups: list[list[int]]) -> dict[str, int]:
-        predicted = set()
-        for members in groups:
-            for x in members:
-                for y in members:
-                    a, b = self.sentence[x], self.sentence[y]
-                    if a[0] < b[0]:
-                        predicted.add(frozenset((a, b)))
+        predicted = predicted_pairs(self.sentence, groups)
         tp = len(predicted & self.gold)
         return {"tp": tp, "fp": len(predicted) - tp, "fn": len(self.gold - predicted), "facts": 0, "found": 0}
 

@@ -392,7 +392,7 @@ class SpeakerResolver:
                 found = self._salient_person(token, position)
                 if found is not None:
                     return Resolved(found, found.name, as_written, span, "role-salience", found.type)
-        # 5. A person's organisation: "her campaign", "Trump's team" -> "Clinton campaign", "Trump team".
+        # 5. A person's organisation: "her campaign", "Varga's team" -> "Vint campaign", "Varga team".
         owner = next((c for c in token.children if c.dep_ == "poss"), None)
         if owner is not None and head in _ORG_NOUNS and owner.lower_ not in _FIRST_PERSON:
             found = self._resolve_token(owner, position)

@@ -120,7 +120,7 @@ def background_frequencies() -> dict[str, float]:
 @functools.lru_cache(maxsize=500_000)
 def background_share(signal: str, key: str, words_per_article: float) -> float:
     """The share of news articles in general expected to carry a feature: from the frequency of its word
-    (terms), of the rarest word of a name (actors, places; "p:clinton", "o:orvan dam"), none for a day."""
+    (terms), of the rarest word of a name (actors, places; "p:varga", "o:keld bridge"), none for a day."""
     if signal == "dates":
         frequency = _RARE_FREQUENCY
     else:
