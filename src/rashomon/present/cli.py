@@ -682,13 +682,13 @@ def list_command(
         total = store.count_articles()
     with sink_to(None) as sink:
         if fmt == Format.json:
-            print_json(sink, {"articles": [_stored_summary(a) for a in articles], "total": total})
+            print_json(sink, {"articles": [stored_summary(a) for a in articles], "total": total})
             return
         article_table(articles, with_source=False, sink=sink)
     err.print(f"{len(articles)} of {total} stored articles")
 
 
-def _stored_summary(article: Article) -> dict[str, Any]:
+def stored_summary(article: Article) -> dict[str, Any]:
     data = article.summary()
     data["id"] = article.id
     data["carriers"] = [c.to_dict() for c in article.carriers]
@@ -715,7 +715,7 @@ def show(
         return
     if fmt == Format.json:
         record = analysed_record(found, analysis) if analysis else found.summary()
-        record.update(_stored_summary(found))
+        record.update(stored_summary(found))
         record["versions"] = versions
         with sink_to(None) as sink:
             print_json(sink, {"articles": [record]})

@@ -198,11 +198,11 @@ def create_app(settings: Settings) -> FastAPI:
         request: Request, limit: int = Query(PAGE_SIZE, ge=1, le=MAX_PAGE), offset: int = Query(0, ge=0)
     ) -> dict[str, Any]:
         """Stored articles (the shape of ``rashomon list --format json``)."""
-        from rashomon.present.cli import _stored_summary
+        from rashomon.present.cli import stored_summary
 
         found = list(store(request).iter_articles(limit=limit, offset=offset))
         return {
-            "articles": [_stored_summary(a) for a in found],
+            "articles": [stored_summary(a) for a in found],
             "total": store(request).count_articles(),
             "limit": limit,
             "offset": offset,
@@ -358,14 +358,14 @@ def create_app(settings: Settings) -> FastAPI:
 
 
 def _article_record(store: Any, ref: str) -> dict[str, Any]:
-    from rashomon.present.cli import _stored_summary, analysed_record
+    from rashomon.present.cli import analysed_record, stored_summary
 
     found = store.get_article(ref)
     if found is None:
         raise HTTPException(404, f"no stored article matches {ref!r}")
     analysis = store.get_analysis(found.id)
     record = analysed_record(found, analysis) if analysis else found.summary()
-    record.update(_stored_summary(found))
+    record.update(stored_summary(found))
     record["versions"] = store.versions_of(found.id)
     return record
 
