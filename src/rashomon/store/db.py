@@ -31,6 +31,7 @@ from rashomon.settings import Settings
 from rashomon.store.events_db import EventStoreMixin
 from rashomon.store.names_db import OutletNamesMixin
 from rashomon.store.schema import analyses, article_entities, articles, carriers, inputs, minhash_bands
+from rashomon.store.search_db import SearchMixin, index_analyses, index_article
 from rashomon.store.tokens_db import TokensMixin
 
 logger = logging.getLogger(__name__)
@@ -195,7 +196,7 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-class Store(EventStoreMixin, OutletNamesMixin, TokensMixin):
+class Store(EventStoreMixin, OutletNamesMixin, TokensMixin, SearchMixin):
     """The article store. Open with ``Store.open(settings)``; every write is one transaction per batch."""
 
     def __init__(self, engine: Engine, settings: Settings, *, read_only: bool = False) -> None:
@@ -390,6 +391,7 @@ class Store(EventStoreMixin, OutletNamesMixin, TokensMixin):
             )
         )
         _insert_carrier(conn, article.id, article, locator, "original", 1.0)
+        index_article(conn, article)
         conn.execute(
             sa.insert(minhash_bands),
             [
@@ -435,6 +437,7 @@ class Store(EventStoreMixin, OutletNamesMixin, TokensMixin):
                         }
             if rows:
                 conn.execute(sa.insert(article_entities), list(rows.values()))
+            index_analyses(conn, items)
 
     def get_analysis(self, article_id: str) -> Analysis | None:
         with self.engine.connect() as conn:
@@ -461,44 +464,6 @@ class Store(EventStoreMixin, OutletNamesMixin, TokensMixin):
         )
         with self.engine.connect() as conn:
             return [dict(r) for r in conn.execute(query).mappings()]
-
-    def search(self, query: str, *, limit: int = 50) -> dict[str, list[dict[str, Any]]]:
-        """Articles whose title or text contains every word of ``query`` (case-insensitive substring match:
-        no index yet, a scan), newest first, with the quotations and claims of theirs that contain them."""
-        words = [w.lower() for w in query.split() if w.strip()][:8]
-        if not words:
-            return {"articles": [], "quotes": [], "claims": []}
-        haystack = sa.func.lower(sa.func.coalesce(articles.c.title, "") + " " + articles.c.text)
-        condition = sa.and_(*(haystack.contains(w, autoescape=True) for w in words))
-        query_rows = (
-            sa.select(articles.c.id, articles.c.source, articles.c.title, articles.c.outlet, articles.c.published)
-            .where(condition, articles.c.superseded_by.is_(None))
-            .order_by(articles.c.published_at.desc().nulls_last(), articles.c.id)
-            .limit(limit)
-        )
-        with self.engine.connect() as conn:
-            rows = [dict(r) for r in conn.execute(query_rows).mappings()]
-        found = self.get_analyses([r["id"] for r in rows])
-        quotes, claims = [], []
-        for row in rows:
-            analysis = found.get(row["id"])
-            if analysis is None:
-                continue
-            for said in analysis.quotes:
-                if all(w in said.text.lower() for w in words):
-                    quotes.append({"article_id": row["id"], "outlet": row["outlet"], **said.to_dict()})
-            for claim in analysis.claims:
-                if all(w in claim.text.lower() for w in words):
-                    claims.append(
-                        {
-                            "article_id": row["id"],
-                            "outlet": row["outlet"],
-                            "text": claim.text,
-                            "voice": claim.voice,
-                            "id": claim.id,
-                        }
-                    )
-        return {"articles": rows, "quotes": quotes, "claims": claims}
 
     def get_analyses(self, article_ids: Iterable[str]) -> dict[str, Analysis]:
         ids = list(article_ids)

@@ -184,3 +184,34 @@ tokens = Table(
     Column("digest", String(64), nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
 )
+
+# What search finds (0007): each article's title and text (kind "article"), each quotation ("quote") and claim
+# ("claim") of its analysis, by its position there. SQLite indexes it with the FTS5 table ``search_fts``
+# (kept in step by triggers), PostgreSQL with the GIN index ``ix_search_docs_tsv`` on its English tsvector:
+# both are made by the migration, outside this metadata (see FULL_TEXT_OBJECTS).
+search_docs = Table(
+    "search_docs",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("article_id", String(32), ForeignKey("articles.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("kind", String(8), nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("text", Text, nullable=False),
+)
+FULL_TEXT_OBJECTS = ("search_fts", "ix_search_docs_tsv")
+
+# Each event's comparison (0007), computed in the background when the event changes: ``version`` names the
+# state of the event it was computed on; ``data`` is the comparison's JSON, None when fewer than two outlets
+# reported the event or when it failed (``failure`` says why).
+comparisons = Table(
+    "comparisons",
+    metadata,
+    Column("event_id", Integer, ForeignKey("events.id", ondelete="CASCADE"), primary_key=True),
+    Column("version", String(200), nullable=False),
+    Column("data", Text),
+    Column("shared", Integer, nullable=False),
+    Column("conflicts", Integer, nullable=False),
+    Column("unique_claims", Integer, nullable=False),
+    Column("failure", Text),
+    Column("computed_at", DateTime(timezone=True), nullable=False),
+)

@@ -1,0 +1,205 @@
+"""Full-text search over articles, quotations and claims, and the stored comparisons of events.
+
+Search uses the database's own full-text index: SQLite's FTS5 (porter stemming, diacritics folded, ranked
+by BM25) and PostgreSQL's English tsvector with a GIN index (ranked by ts_rank). Both stem, so "protest"
+finds "protesters"; every word of the query must occur. Comparisons are computed when an event changes
+(by the web app's background worker, see present/web/background.py) and stored with the version of the
+event they were computed on; a page reads them and never waits for the analysis.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+
+from rashomon.records import Analysis, Article, ComparedEvent
+from rashomon.store.schema import articles, comparisons, events, search_docs
+
+MAX_QUERY_WORDS = 8
+WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def search_words(query: str) -> list[str]:
+    """The words of a query (letters and digits; punctuation and operators are not syntax here)."""
+    return WORD.findall(query)[:MAX_QUERY_WORDS]
+
+
+def fts5_query(words: list[str]) -> str:
+    """An FTS5 MATCH expression that needs every word: each a quoted string, so none is an operator."""
+    return " ".join('"' + w.replace('"', '""') + '"' for w in words)
+
+
+def article_documents(article: Article) -> list[dict[str, Any]]:
+    text = f"{article.title or ''}\n{article.text}"
+    return [{"article_id": article.id, "kind": "article", "position": 0, "text": text}]
+
+
+def analysis_documents(analysis: Analysis) -> list[dict[str, Any]]:
+    out = [
+        {"article_id": analysis.article_id, "kind": "quote", "position": n, "text": q.text}
+        for n, q in enumerate(analysis.quotes)
+    ]
+    out += [
+        {"article_id": analysis.article_id, "kind": "claim", "position": n, "text": c.text}
+        for n, c in enumerate(analysis.claims)
+    ]
+    return [d for d in out if d["text"]]
+
+
+def index_article(conn: Connection, article: Article) -> None:
+    conn.execute(sa.insert(search_docs), article_documents(article))
+
+
+def index_analyses(conn: Connection, items: list[Analysis]) -> None:
+    """Replace the quotations and claims indexed for these articles by those of their new analyses."""
+    ids = [a.article_id for a in items]
+    conn.execute(sa.delete(search_docs).where(search_docs.c.article_id.in_(ids), search_docs.c.kind != "article"))
+    rows = [d for a in items for d in analysis_documents(a)]
+    if rows:
+        conn.execute(sa.insert(search_docs), rows)
+
+
+def confirmed_conflicts(compared: ComparedEvent) -> set[tuple[str, ...]]:
+    """The pairs of statements in confirmed (not merely possible) conflict, each once."""
+    return {tuple(d.statements) for g in compared.claims for d in g.conflict_details if not d.possible}
+
+
+def event_version(row: dict[str, Any], compare_version: str) -> str:
+    """The state of an event a comparison was computed on: its size, end and last change."""
+    updated = row["updated_at"]
+    stamp = updated.isoformat() if isinstance(updated, dt.datetime) else str(updated)
+    return f"{row['size']}|{row['end']}|{stamp}|{compare_version}"[:200]
+
+
+class SearchMixin:
+    engine: Engine
+
+    def _matches(self, conn: Connection, words: list[str], kind: str, limit: int) -> list[tuple[str, int]]:
+        """(article id, position) of the documents of ``kind`` with every word, best first."""
+        live = articles.c.superseded_by.is_(None)
+        if conn.dialect.name == "sqlite":
+            fts = sa.table("search_fts", sa.column("rowid"))
+            query = (
+                sa.select(search_docs.c.article_id, search_docs.c.position)
+                .select_from(fts)
+                .join(search_docs, search_docs.c.id == fts.c.rowid)
+                .join(articles, articles.c.id == search_docs.c.article_id)
+                .where(sa.text("search_fts MATCH :match"), search_docs.c.kind == kind, live)
+                .order_by(sa.text("bm25(search_fts)"), articles.c.published_at.desc().nulls_last(), search_docs.c.id)
+                .limit(limit)
+            )
+            params = {"match": fts5_query(words)}
+        else:
+            vector = sa.func.to_tsvector(sa.literal_column("'english'"), search_docs.c.text)
+            wanted = sa.func.plainto_tsquery(sa.literal_column("'english'"), " ".join(words))
+            query = (
+                sa.select(search_docs.c.article_id, search_docs.c.position)
+                .join(articles, articles.c.id == search_docs.c.article_id)
+                .where(vector.bool_op("@@")(wanted), search_docs.c.kind == kind, live)
+                .order_by(
+                    sa.func.ts_rank(vector, wanted).desc(),
+                    articles.c.published_at.desc().nulls_last(),
+                    search_docs.c.id,
+                )
+                .limit(limit)
+            )
+            params = {}
+        return [(r[0], int(r[1])) for r in conn.execute(query, params)]
+
+    def search(self, query: str, *, limit: int = 50) -> dict[str, list[dict[str, Any]]]:
+        """Articles, quotations and claims with every word of ``query`` (stemmed: "protest" finds
+        "protesters"), each list best match first, from the full-text index."""
+        words = search_words(query)
+        if not words:
+            return {"articles": [], "quotes": [], "claims": []}
+        with self.engine.connect() as conn:
+            found = {kind: self._matches(conn, words, kind, limit) for kind in ("article", "quote", "claim")}
+            ids = sorted({a for hits in found.values() for a, _ in hits})
+            meta = {
+                r["id"]: dict(r)
+                for r in conn.execute(
+                    sa.select(*(articles.c[k] for k in ("id", "source", "title", "outlet", "published"))).where(
+                        articles.c.id.in_(ids)
+                    )
+                ).mappings()
+            }
+        analyses = self.get_analyses(  # type: ignore[attr-defined]
+            a for a, _ in found["quote"] + found["claim"]
+        )
+        quotes, claims = [], []
+        for article_id, position in found["quote"]:
+            analysis = analyses.get(article_id)
+            if analysis is not None and position < len(analysis.quotes):
+                said = analysis.quotes[position]
+                quotes.append({"article_id": article_id, "outlet": meta[article_id]["outlet"], **said.to_dict()})
+        for article_id, position in found["claim"]:
+            analysis = analyses.get(article_id)
+            if analysis is not None and position < len(analysis.claims):
+                claim = analysis.claims[position]
+                claims.append(
+                    {
+                        "article_id": article_id,
+                        "outlet": meta[article_id]["outlet"],
+                        "text": claim.text,
+                        "voice": claim.voice,
+                        "id": claim.id,
+                    }
+                )
+        return {"articles": [meta[a] for a, _ in found["article"]], "quotes": quotes, "claims": claims}
+
+    # ------------------------------------------------------------------------------------- comparisons
+
+    def stale_comparisons(self, compare_version: str, *, limit: int = 20) -> list[tuple[int, str]]:
+        """Live events whose stored comparison is missing or older than the event: (id, version), the most
+        recently changed first."""
+        query = (
+            sa.select(events, comparisons.c.version.label("compared_version"))
+            .outerjoin(comparisons, comparisons.c.event_id == events.c.id)
+            .where(events.c.merged_into.is_(None), events.c.size > 0)
+            .order_by(events.c.updated_at.desc(), events.c.id.desc())
+        )
+        out = []
+        with self.engine.connect() as conn:
+            for row in conn.execute(query).mappings():
+                version = event_version(dict(row), compare_version)
+                if row["compared_version"] != version:
+                    out.append((int(row["id"]), version))
+                    if len(out) >= limit:
+                        break
+        return out
+
+    def save_comparison(
+        self, event_id: int, version: str, compared: ComparedEvent | None, failure: str | None = None
+    ) -> None:
+        counts = {"shared": 0, "conflict": 0, "unique": 0}
+        for group in compared.claims if compared is not None else ():
+            counts[group.status] = counts.get(group.status, 0) + 1
+        values = {
+            "version": version,
+            "data": json.dumps(compared.to_dict(), ensure_ascii=False) if compared is not None else None,
+            "shared": counts["shared"],
+            "conflicts": len(confirmed_conflicts(compared)) if compared is not None else 0,
+            "unique_claims": counts["unique"],
+            "failure": failure,
+            "computed_at": dt.datetime.now(dt.UTC),
+        }
+        with self.engine.begin() as conn:
+            if conn.execute(sa.select(events.c.id).where(events.c.id == event_id)).first() is None:
+                return  # the event went away (merged and deleted) while it was compared
+            conn.execute(sa.delete(comparisons).where(comparisons.c.event_id == event_id))
+            conn.execute(sa.insert(comparisons).values(event_id=event_id, **values))
+
+    def stored_comparison(self, event_id: int) -> dict[str, Any] | None:
+        """The stored comparison of an event: version, comparison (None for fewer than two outlets or a
+        failure), counts and failure; None when none has been computed yet."""
+        with self.engine.connect() as conn:
+            row = conn.execute(sa.select(comparisons).where(comparisons.c.event_id == event_id)).mappings().first()
+        if row is None:
+            return None
+        data = json.loads(row["data"]) if row["data"] else None
+        return {**dict(row), "data": ComparedEvent.from_dict(data) if data else None}
