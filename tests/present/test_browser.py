@@ -53,9 +53,22 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         if server.started:
             break
         time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
+    base = f"http://127.0.0.1:{port}"
+    _compared(base)
+    yield base
     server.should_exit = True
     thread.join(timeout=10)
+
+
+def _compared(base: str) -> None:
+    """Wait until the background comparer has stored every event's comparison."""
+    import httpx
+
+    deadline = time.monotonic() + 180
+    for event in httpx.get(f"{base}/api/v1/events").json()["events"]:
+        while httpx.get(f"{base}/api/v1/events/{event['id']}/comparison").status_code == 202:
+            assert time.monotonic() < deadline, "comparisons were not computed"
+            time.sleep(0.2)
 
 
 @pytest.fixture(scope="module")
@@ -92,6 +105,57 @@ def test_browser_events_page_leads_to_the_demo_event(server: str, browser) -> No
     conflicts = browser.find_elements(By.CSS_SELECTOR, "mark")
     assert conflicts and all(m.is_displayed() for m in conflicts[:3])
     browser.save_screenshot(str(SHOTS / "event.png"))
+
+
+def _open_largest_event(server: str, browser) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    from selenium.webdriver.common.by import By
+
+    browser.get(server + "/api/v1/events")
+    events = json.loads(browser.find_element(By.TAG_NAME, "body").text)["events"]
+    browser.get(f"{server}/events/{max(events, key=lambda e: e['size'])['id']}")
+
+
+def test_browser_selecting_a_claim_marks_its_counterparts(server: str, browser) -> None:  # type: ignore[no-untyped-def]
+    from selenium.webdriver.common.by import By
+
+    _open_largest_event(server, browser)
+    columns = browser.find_elements(By.CSS_SELECTOR, ".sides section")
+    assert len(columns) >= 2 and all(c.is_displayed() for c in columns)
+    # Side by side: the first two columns start at the same height, next to each other.
+    assert columns[0].location["y"] == columns[1].location["y"] and columns[0].location["x"] < columns[1].location["x"]
+    claim = browser.find_elements(By.CSS_SELECTOR, ".sides li.shared")[0]
+    group = claim.get_attribute("data-group")
+    column = claim.find_element(By.XPATH, "./ancestor::section")
+    assert browser.find_elements(By.CSS_SELECTOR, ".sides li.counterpart") == []
+    claim.click()
+    assert "selected" in claim.get_attribute("class")
+    marked = browser.find_elements(By.CSS_SELECTOR, ".sides li.counterpart")
+    assert marked and all(m.get_attribute("data-group") == group for m in marked)
+    assert all(m.find_element(By.XPATH, "./ancestor::section") != column for m in marked)  # in other outlets
+    assert all(m.is_displayed() for m in marked)
+    assert "counterpart" in browser.find_element(By.ID, "selection").text
+    # Another claim moves the marks: only its own counterparts stay marked.
+    other = next(
+        c for c in browser.find_elements(By.CSS_SELECTOR, ".sides li.shared") if c.get_attribute("data-group") != group
+    )
+    other.click()
+    again = browser.find_elements(By.CSS_SELECTOR, ".sides li.counterpart")
+    assert again and all(m.get_attribute("data-group") == other.get_attribute("data-group") for m in again)
+    browser.save_screenshot(str(SHOTS / "event-selected.png"))
+
+
+def test_browser_search_finds_a_quote(server: str, browser) -> None:  # type: ignore[no-untyped-def]
+    from selenium.webdriver.common.by import By
+
+    browser.get(server + "/search")
+    box = browser.find_element(By.CSS_SELECTOR, "input[name=q]")
+    box.send_keys("State reacted")
+    box.submit()
+    body = browser.find_element(By.TAG_NAME, "body").text
+    quotations = body.split("Quotations (", 1)[1].split("Claims (", 1)[0]
+    assert "state reacted" in quotations.lower()
 
 
 def test_browser_hostile_script_does_not_run(server: str, browser) -> None:  # type: ignore[no-untyped-def]

@@ -5,6 +5,7 @@ has the CLI's JSON shapes."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -34,7 +35,8 @@ def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
     db = str(folder / "web.db")
     result = CliRunner().invoke(cli, ["ingest", str(examples_dir), str(hostile), "--db", db])
     assert result.exit_code == 0, result.output
-    with TestClient(create_app(Settings(db=db))) as test_client:
+    with TestClient(create_app(Settings(db=db), background=False)) as test_client:
+        test_client.app.state.comparer.run_once(limit=1000)  # what the background thread does
         yield test_client
 
 
@@ -43,13 +45,33 @@ def _demo_event(client: TestClient) -> dict:
     return max(events, key=lambda e: e["size"])
 
 
-def test_web_every_response_forbids_scripts(client: TestClient) -> None:
+def test_web_every_response_forbids_inline_and_foreign_scripts(client: TestClient) -> None:
     for path in ("/", f"/events/{_demo_event(client)['id']}", "/api/v1/events"):
         response = client.get(path)
         assert response.status_code == 200
-        policy = response.headers["content-security-policy"]
-        assert "default-src 'none'" in policy and "script-src" not in policy
+        policy = dict(part.strip().split(" ", 1) for part in response.headers["content-security-policy"].split(";"))
+        assert policy["default-src"] == "'none'" and policy["script-src"] == "'self'"
         assert response.headers["x-content-type-options"] == "nosniff"
+    # The one script is the app's own file; no page holds an inline one.
+    page = client.get(f"/events/{_demo_event(client)['id']}").text
+    assert re.findall(r"<script[^>]*>", page) == ['<script src="/static/event.js" defer>']
+    assert client.get("/static/event.js").status_code == 200
+
+
+def test_web_event_page_sets_the_outlets_side_by_side(client: TestClient) -> None:
+    event = _demo_event(client)
+    page = client.get(f"/events/{event['id']}").text
+    sides = page[page.index('<div class="sides">') : page.index('<div class="report">')]
+    compared = client.get(f"/api/v1/events/{event['id']}/comparison").json()["events"][0]
+    assert sides.count("<section aria-label=") == len(compared["articles"]) >= 3
+    # Every shared claim links to its counterparts in the other columns, which exist on the page.
+    shared = re.findall(r'<li id="([^"]+)" class="shared" data-group="([^"]+)"', sides)
+    assert shared
+    for anchor, group in shared:
+        item = sides[sides.index(f'id="{anchor}"') :].split("</li>", 1)[0]
+        targets = re.findall(r'href="#([^"]+)"', item)
+        assert targets and all(f'id="{t}" class="shared" data-group="{group}"' in sides for t in targets)
+    assert 'class="conflict"' in sides and 'class="unique"' in sides
 
 
 def test_web_events_page_lists_the_demo_events(client: TestClient) -> None:
@@ -71,9 +93,13 @@ def test_web_event_page_compares_the_outlets(client: TestClient) -> None:
 
 def test_web_downloads_match_the_cli_shapes(client: TestClient) -> None:
     event = _demo_event(client)
-    data = json.loads(client.get(f"/events/{event['id']}.json").text)
+    download = client.get(f"/events/{event['id']}.json").text
     api = client.get(f"/api/v1/events/{event['id']}/comparison").json()
-    assert data == api and len(api["events"]) == 1
+    assert json.loads(download)["events"] == api["events"] and len(api["events"]) == 1 and api["status"] == "ready"
+    # The stored comparison gives the very bytes `rashomon compare --event ID --format json` prints.
+    db = str(client.app.state.store.settings.db)
+    result = CliRunner().invoke(cli, ["compare", "--event", event["id"], "--db", db, "--format", "json"])
+    assert result.exit_code == 0 and result.stdout == download
     compared = api["events"][0]
     assert {"id", "title", "articles", "claims", "omissions", "framing", "timeline"} <= set(compared)
     markdown = client.get(f"/events/{event['id']}.md")

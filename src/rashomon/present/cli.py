@@ -15,6 +15,7 @@ import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from enum import StrEnum
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -737,9 +738,17 @@ def serve(
         str, typer.Option(help="Address to listen on; 127.0.0.1 keeps the app to this machine.")
     ] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    private: Annotated[
+        bool, typer.Option("--private", help="Every page and API route needs a token (`rashomon token create`).")
+    ] = False,
+    uploads: Annotated[
+        Path | None,
+        typer.Option(help="Folder for files added on the web (default: next to a SQLite store, <db>.uploads)."),
+    ] = None,
 ) -> None:
-    """Serve the store as a web app (events, event comparisons, articles) and a JSON API at /api/v1
-    (OpenAPI at /docs). Read-only: add articles with `rashomon ingest`."""
+    """Serve the store as a web app (events, event comparisons, articles, entities, outlets, search) and a
+    JSON API at /api/v1 (OpenAPI at /docs). Comparisons are computed in the background when events change;
+    adding articles on the web (/add, POST /api/v1/ingest) needs a token: `rashomon token create NAME`."""
     import uvicorn
 
     from rashomon.present.output import err
@@ -747,8 +756,14 @@ def serve(
 
     settings = _settings(db=db)
     if host not in ("127.0.0.1", "localhost", "::1"):
-        err.print(f"serving on {host}: other machines can read every stored article")
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+        err.print(
+            f"serving on {host}: other machines can read every stored article"
+            + ("" if private else " (use --private to require a token)")
+        )
+    with _errors(settings.db):
+        web = create_app(settings, private=private, uploads=uploads)
+    err.print(f"Rashomon on http://{host if ':' not in host else f'[{host}]'}:{port}/ (Ctrl-C stops it)")
+    uvicorn.run(web, host=host, port=port, log_level="warning")
 
 
 token_app = typer.Typer(help="Access tokens for the web app's write routes (ingest).", no_args_is_help=True)

@@ -208,12 +208,65 @@ class EventStoreMixin:
         else:
             conn.execute(sa.update(counters).where(counters.c.name == "documents").values(value=current + documents))
 
-    def list_events(self, *, limit: int | None = None, offset: int = 0, min_size: int = 1) -> list[dict[str, Any]]:
+    def list_events(
+        self,
+        *,
+        limit: int | None = None,
+        offset: int = 0,
+        min_size: int = 1,
+        outlet: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        entity: str | None = None,
+        conflicts_only: bool = False,
+    ) -> list[dict[str, Any]]:
+        """Live events, the most recent first, with the counts of their stored comparison (None until it is
+        computed). Filters: an outlet that reported it, a date range it overlaps (ISO days, inclusive), an
+        entity named in one of its articles (its key, or a name it goes by, case-insensitive), only those
+        with a conflict."""
+        from rashomon.store.schema import article_entities, comparisons
+
         query = (
-            sa.select(events)
+            sa.select(
+                events,
+                comparisons.c.shared,
+                comparisons.c.conflicts,
+                comparisons.c.unique_claims,
+                comparisons.c.version.label("compared_version"),
+            )
+            .outerjoin(comparisons, comparisons.c.event_id == events.c.id)
             .where(events.c.merged_into.is_(None), events.c.size >= min_size)
             .order_by(events.c.end.desc().nulls_last(), events.c.id.desc())
         )
+        if outlet:
+            query = query.where(
+                sa.exists()
+                .where(
+                    event_articles.c.event_id == events.c.id,
+                    articles.c.id == event_articles.c.article_id,
+                    sa.func.lower(articles.c.outlet) == outlet.lower(),
+                )
+                .correlate(events)
+            )
+        if entity:
+            query = query.where(
+                sa.exists()
+                .where(
+                    event_articles.c.event_id == events.c.id,
+                    article_entities.c.article_id == event_articles.c.article_id,
+                    sa.or_(
+                        article_entities.c.entity_key == entity,
+                        sa.func.lower(article_entities.c.name) == entity.lower(),
+                    ),
+                )
+                .correlate(events)
+            )
+        if since:  # the event ends on or after the first day asked for
+            query = query.where(sa.func.coalesce(events.c.end, events.c.start) >= since[:10])
+        if until:  # and starts on or before the last one
+            query = query.where(sa.func.substr(sa.func.coalesce(events.c.start, events.c.end), 1, 10) <= until[:10])
+        if conflicts_only:
+            query = query.where(comparisons.c.conflicts > 0)
         if limit is not None:
             query = query.limit(limit)
         if offset:

@@ -2,57 +2,39 @@
 
 Pages are Jinja2 templates with autoescaping (every piece of article text is escaped), readable without
 JavaScript, with nothing loaded from another host; every response carries a Content-Security-Policy that
-allows no script at all. The JSON API has the shapes of the CLI's ``--format json`` and pagination; FastAPI
-serves its OpenAPI description at ``/docs``. Comparisons are computed on the first request for an event
-and kept until the event changes (its size or end date).
+allows only the app's own script file (no inline script, no other host). The JSON API has the shapes of the
+CLI's ``--format json`` and pagination; FastAPI serves its OpenAPI description at ``/docs``. Comparisons are
+computed in the background when an event changes and stored (background.py): pages never wait for them.
 """
 
 from __future__ import annotations
 
+import re
+import tempfile
 import threading
 from contextlib import asynccontextmanager
 from importlib import resources
+from pathlib import Path
 from typing import Any
+from urllib.parse import quote, urlencode
 
-from fastapi import FastAPI, Form, HTTPException, Query, Request
-from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
+from fastapi import FastAPI, File, Form, HTTPException, Query, Request, UploadFile
+from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from pydantic import BaseModel, Field
 
+from rashomon.present.web.background import Comparer
 from rashomon.records import ComparedEvent, Event
 from rashomon.settings import Settings
 
 CSP = (
-    "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; base-uri 'none'; "
-    "frame-ancestors 'none'"
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
+    "base-uri 'none'; frame-ancestors 'none'"
 )
 PAGE_SIZE = 50
 MAX_PAGE = 500
 MAX_URLS = 200  # per ingest request
-
-
-class Comparisons:
-    """Comparisons of stored events, computed once per version of an event (its size and end date)."""
-
-    def __init__(self) -> None:
-        self._done: dict[int, tuple[tuple[Any, ...], ComparedEvent | None, Event | None]] = {}
-        self._lock = threading.Lock()
-
-    def get(self, store: Any, settings: Settings, event_id: int) -> tuple[ComparedEvent | None, Event | None]:
-        from rashomon.pipeline import compare_stored
-
-        row = store.event_row(event_id)
-        if row is None:
-            return None, None
-        version = (int(row["id"]), row["size"], row["end"])
-        with self._lock:
-            cached = self._done.get(int(row["id"]))
-            if cached is not None and cached[0] == version:
-                return cached[1], cached[2]
-            compared, event = compare_stored(store, settings, int(row["id"]))
-            self._done[int(row["id"])] = (version, compared, event)
-            return compared, event
 
 
 class IngestRequest(BaseModel):
@@ -60,21 +42,30 @@ class IngestRequest(BaseModel):
 
 
 class Jobs:
-    """Ingest jobs run one at a time in a background thread; their state is kept in memory."""
+    """Ingest jobs run one at a time in a background thread; their state (and progress: inputs read so far,
+    by outcome) is kept in memory. When a job ends, the comparer looks for the events it changed."""
 
-    def __init__(self) -> None:
+    def __init__(self, on_done: Any = None) -> None:
         self._jobs: dict[str, dict[str, Any]] = {}
         self._lock = threading.Lock()
         self._queue: list[tuple[str, Any, Settings, list[str]]] = []
         self._worker: threading.Thread | None = None
+        self._on_done = on_done
 
-    def start(self, store: Any, settings: Settings, urls: list[str], owner: str) -> dict[str, Any]:
+    def start(self, store: Any, settings: Settings, sources: list[str], owner: str) -> dict[str, Any]:
         import secrets
 
         job_id = secrets.token_hex(8)
         with self._lock:
-            self._jobs[job_id] = {"id": job_id, "status": "queued", "urls": len(urls), "by": owner}
-            self._queue.append((job_id, store, settings, urls))
+            self._jobs[job_id] = {
+                "id": job_id,
+                "status": "queued",
+                "urls": len(sources),
+                "inputs": len(sources),
+                "read": 0,
+                "by": owner,
+            }
+            self._queue.append((job_id, store, settings, sources))
             if self._worker is None or not self._worker.is_alive():
                 self._worker = threading.Thread(target=self._run, daemon=True)
                 self._worker.start()
@@ -93,11 +84,18 @@ class Jobs:
             with self._lock:
                 if not self._queue:
                     return
-                job_id, store, settings, urls = self._queue.pop(0)
-                self._jobs[job_id]["status"] = "running"
+                job_id, store, settings, sources = self._queue.pop(0)
+                job = self._jobs[job_id]
+                job["status"] = "running"
+
+            def progress(_source: str, status: str, job: dict[str, Any] = job) -> None:
+                with self._lock:
+                    job["read"] += 1
+                    job[status] = job.get(status, 0) + 1
+
             try:
                 with Fetcher(settings) as fetcher:
-                    summary = ingest(urls, settings, store, fetcher)
+                    summary = ingest(sources, settings, store, fetcher, progress=progress)
                 result = {
                     "status": "done",
                     "added": summary.added,
@@ -109,54 +107,115 @@ class Jobs:
             except Exception as exc:  # a job's boundary: the server goes on
                 result = {"status": "failed", "reason": f"{type(exc).__name__}: {exc}"}
             with self._lock:
-                self._jobs[job_id].update(result)
+                job.update(result)
+            if self._on_done is not None:
+                self._on_done()
 
 
-def create_app(settings: Settings) -> FastAPI:
-    """The app on the store ``settings.db`` names (opened once, closed at shutdown)."""
+def create_app(
+    settings: Settings,
+    *,
+    private: bool = False,
+    uploads: Path | None = None,
+    compare_poll: float = 5.0,
+    background: bool = True,
+) -> FastAPI:
+    """The app on the store ``settings.db`` names (opened once, closed at shutdown). ``private``: every
+    route needs a token too; ``uploads``: where files added on the web are kept (by default next to a
+    SQLite store); ``background``: compare changed events in a background thread (tests may run the
+    comparer by hand with ``app.state.comparer.run_once()``)."""
     from rashomon.store import Store
+    from rashomon.store.db import sqlite_path
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):  # type: ignore[no-untyped-def]
         app.state.store = Store.open(settings, mode="auto")
+        app.state.comparer = Comparer(app.state.store, settings, poll=compare_poll)
+        app.state.jobs = Jobs(on_done=app.state.comparer.wake)
+        if background:
+            app.state.comparer.start()
         try:
             yield
         finally:
+            app.state.comparer.stop()
             app.state.store.close()
 
     app = FastAPI(title="Rashomon", summary="News reports compared event by event", lifespan=lifespan)
-    # Searches scan the store (no full-text index yet): two at a time, so that a burst of them queues
-    # instead of holding every database connection until the pool times out.
+    local = sqlite_path(settings.db)
+    app.state.uploads = uploads or (
+        local.with_name(local.name + ".uploads") if local else Path(tempfile.gettempdir()) / "rashomon-uploads"
+    )
+    # Searches use the full-text index; still two at a time, so that a burst of them queues instead of
+    # holding every database connection until the pool times out.
     searching = threading.BoundedSemaphore(2)
 
     def search(request: Request, q: str, limit: int) -> dict[str, Any]:
         with searching:
             return store(request).search(q, limit=limit)
 
-    app.state.comparisons = Comparisons()
-    app.state.jobs = Jobs()
     folder = resources.files("rashomon.present.web")
     templates = Jinja2Templates(directory=str(folder / "templates"))
+    templates.env.globals["private"] = private
     app.mount("/static", StaticFiles(directory=str(folder / "static")), name="static")
 
     @app.middleware("http")
     async def security_headers(request: Request, call_next):  # type: ignore[no-untyped-def]
-        response = await call_next(request)
-        if not request.url.path.startswith("/docs") and request.url.path != "/openapi.json":
+        path = request.url.path
+        if private and not _public_path(path) and _request_owner(request) is None:
+            if path.startswith("/api/") or path.endswith((".atom", ".json", ".md", ".html")):  # not for a person
+                response: Response = JSONResponse(
+                    {"detail": "a token is needed: rashomon token create NAME"},
+                    status_code=401,
+                    headers={"WWW-Authenticate": "Bearer"},
+                )
+            else:
+                response = RedirectResponse(f"/login?next={quote(path)}", status_code=303)
+        else:
+            response = await call_next(request)
+        if not path.startswith("/docs") and path != "/openapi.json":
             response.headers["Content-Security-Policy"] = CSP
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["Referrer-Policy"] = "no-referrer"
         response.headers["X-Frame-Options"] = "DENY"
+        if private:
+            response.headers["Cache-Control"] = "private, no-store"
         return response
 
     def store(request: Request) -> Any:
         return request.app.state.store
 
-    def compared(request: Request, event_id: int) -> tuple[ComparedEvent | None, Event]:
-        result, event = request.app.state.comparisons.get(store(request), settings, event_id)
-        if event is None:
+    def comparison(request: Request, event_id: int) -> tuple[str, ComparedEvent | None, Event, str | None]:
+        """An event and its stored comparison: status "ready", "updating" (the event changed since: the
+        earlier comparison is shown until the new one is stored) or "computing" (none yet)."""
+        from rashomon.pipeline import stored_event
+        from rashomon.store.search_db import event_version
+
+        event = stored_event(store(request), event_id)
+        row = store(request).event_row(int(event.id)) if event is not None else None
+        if event is None or row is None:
             raise HTTPException(404, f"no event {event_id}")
-        return result, event
+        stored = store(request).stored_comparison(int(event.id))
+        if stored is None:
+            request.app.state.comparer.wake()
+            return "computing", None, event, None
+        current = stored["version"] == event_version(row, request.app.state.comparer.version)
+        if not current:
+            request.app.state.comparer.wake()
+        return ("ready" if current else "updating"), stored["data"], event, stored["failure"]
+
+    def event_filters(
+        outlet: str | None, since: str | None, until: str | None, entity: str | None, conflicts: bool
+    ) -> dict[str, Any]:
+        for day in (since, until):
+            if day and not DAY.fullmatch(day):
+                raise HTTPException(422, f"dates are YYYY-MM-DD, not {day!r}")
+        return {
+            "outlet": outlet or None,
+            "since": since or None,
+            "until": until or None,
+            "entity": entity or None,
+            "conflicts_only": conflicts,
+        }
 
     # ------------------------------------------------------------------------------------------- API
 
@@ -166,15 +225,17 @@ def create_app(settings: Settings) -> FastAPI:
         limit: int = Query(PAGE_SIZE, ge=1, le=MAX_PAGE),
         offset: int = Query(0, ge=0),
         min_size: int = Query(1, ge=1),
+        outlet: str | None = Query(None, max_length=200, description="only events this outlet reported"),
+        since: str | None = Query(None, description="only events ending on or after this day (YYYY-MM-DD)"),
+        until: str | None = Query(None, description="only events starting on or before this day (YYYY-MM-DD)"),
+        entity: str | None = Query(None, max_length=300, description="only events naming this entity (key or name)"),
+        conflicts: bool = Query(False, description="only events whose reports conflict"),
     ) -> dict[str, Any]:
-        """Stored events, most recent first (the shape of ``rashomon events --format json``)."""
-        rows = store(request).list_events(limit=limit, offset=offset, min_size=min_size)
-        keys = ("title", "start", "end", "outlets", "size")
-        return {
-            "events": [{"id": str(r["id"]), **{k: r[k] for k in keys}} for r in rows],
-            "limit": limit,
-            "offset": offset,
-        }
+        """Stored events, most recent first (the shape of ``rashomon events --format json``), with the counts
+        of their comparison (``shared``, ``conflicts``, ``unique``: null until it is computed)."""
+        filters = event_filters(outlet, since, until, entity, conflicts)
+        rows = store(request).list_events(limit=limit, offset=offset, min_size=min_size, **filters)
+        return {"events": [_event_item(r) for r in rows], "limit": limit, "offset": offset}
 
     @app.get("/api/v1/events/{event_id}", tags=["events"])
     def api_event(request: Request, event_id: int) -> dict[str, Any]:
@@ -187,11 +248,17 @@ def create_app(settings: Settings) -> FastAPI:
         return {"events": [event.summary()]}
 
     @app.get("/api/v1/events/{event_id}/comparison", tags=["events"])
-    def api_comparison(request: Request, event_id: int) -> dict[str, Any]:
+    def api_comparison(request: Request, event_id: int) -> Any:
         """How the reports of one event differ (the shape of ``rashomon compare --event ID --format json``);
-        ``events`` is empty when fewer than two outlets reported it."""
-        result, _ = compared(request, event_id)
-        return {"events": [result.to_dict()] if result is not None else []}
+        ``events`` is empty when fewer than two outlets reported it. ``status``: "ready", "updating" (the event
+        changed; this is the comparison before the change) or "computing" (202: none yet, ask again)."""
+        status, result, _, failure = comparison(request, event_id)
+        body = {"events": [result.to_dict()] if result is not None else [], "status": status}
+        if failure:
+            body["failure"] = failure
+        if status == "computing":
+            return JSONResponse(body, status_code=202, headers={"Retry-After": "5"})
+        return body
 
     @app.get("/api/v1/articles", tags=["articles"])
     def api_articles(
@@ -274,8 +341,15 @@ def create_app(settings: Settings) -> FastAPI:
         return _add_form(request, templates)
 
     @app.post("/add", response_class=HTMLResponse, include_in_schema=False)
-    def add_submit(request: Request, urls: str = Form(""), token: str = Form(""), csrf: str = Form("")) -> Response:
-        """The add form: the CSRF value of the form must match its cookie, and a token is needed."""
+    async def add_submit(
+        request: Request,
+        urls: str = Form(""),
+        token: str = Form(""),
+        csrf: str = Form(""),
+        files: list[UploadFile] = File(default_factory=list),
+    ) -> Response:
+        """The add form: the CSRF value of the form must match its cookie, and a token is needed. Urls go
+        through the url guard; files (any input ``ingest`` takes) are kept in the uploads folder."""
         import hmac
 
         cookie = request.cookies.get(CSRF_COOKIE, "")
@@ -285,10 +359,37 @@ def create_app(settings: Settings) -> FastAPI:
         if owner is None:
             return _add_form(request, templates, error="A valid token is needed to add articles.", status=401)
         wanted = [u.strip() for u in urls.splitlines() if u.strip()]
-        if not wanted or len(wanted) > MAX_URLS:
-            return _add_form(request, templates, error=f"Give 1 to {MAX_URLS} urls, one per line.", status=422)
+        chosen = [f for f in files if f.filename]
+        if len(wanted) > MAX_URLS or len(chosen) > MAX_FILES or not (wanted or chosen):
+            error = f"Give 1 to {MAX_URLS} urls, one per line, or 1 to {MAX_FILES} files."
+            return _add_form(request, templates, error=error, status=422)
+        for upload in chosen:
+            try:
+                wanted.append(str(await _keep_upload(upload, request.app.state.uploads, settings)))
+            except UploadTooLarge as exc:
+                return _add_form(request, templates, error=str(exc), status=413)
         job = request.app.state.jobs.start(store(request), settings, wanted, owner)
         return RedirectResponse(f"/jobs/{job['id']}", status_code=303)
+
+    @app.get("/login", response_class=HTMLResponse, include_in_schema=False)
+    def login_page(request: Request, next: str = Query("/", max_length=2000)) -> Response:
+        return _login_form(request, templates, _local_path(next))
+
+    @app.post("/login", response_class=HTMLResponse, include_in_schema=False)
+    def login_submit(
+        request: Request, token: str = Form(""), csrf: str = Form(""), next: str = Form("/", max_length=2000)
+    ) -> Response:
+        """With ``--private``: a valid token is kept in a cookie (HTTP only, same site) for the pages."""
+        import hmac
+
+        cookie = request.cookies.get(CSRF_COOKIE, "")
+        if not cookie or not csrf or not hmac.compare_digest(cookie, csrf):
+            return _login_form(request, templates, _local_path(next), "The form expired: load it again.", 403)
+        if store(request).token_owner(token.strip()) is None:
+            return _login_form(request, templates, _local_path(next), "That token is not valid.", 401)
+        response = RedirectResponse(_local_path(next), status_code=303)
+        response.set_cookie(TOKEN_COOKIE, token.strip(), httponly=True, samesite="strict", secure=False)
+        return response
 
     @app.get("/jobs/{job_id}", response_class=HTMLResponse, include_in_schema=False)
     def job_page(request: Request, job_id: str) -> Response:
@@ -304,11 +405,18 @@ def create_app(settings: Settings) -> FastAPI:
 
     @app.get("/events.atom", tags=["events"])
     def events_feed(
-        request: Request, limit: int = Query(PAGE_SIZE, ge=1, le=MAX_PAGE), min_size: int = Query(1, ge=1)
+        request: Request,
+        limit: int = Query(PAGE_SIZE, ge=1, le=MAX_PAGE),
+        min_size: int = Query(1, ge=1),
+        conflicts: bool = Query(False, description="only events whose reports conflict"),
+        entity: str | None = Query(None, max_length=300, description="only events naming this entity"),
+        outlet: str | None = Query(None, max_length=200, description="only events this outlet reported"),
     ) -> Response:
-        """An Atom feed of the most recent events (``min_size=2``: only events several reports tell), to
-        follow in a feed reader."""
-        rows = store(request).list_events(limit=limit, min_size=min_size)
+        """An Atom feed of new and changed events, to follow a story in a feed reader: ``min_size=2`` only
+        events several reports tell, ``conflicts=true`` only those whose reports conflict, ``entity=`` only
+        those naming someone or something."""
+        filters = event_filters(outlet, None, None, entity, conflicts)
+        rows = store(request).list_events(limit=limit, min_size=min_size, **filters)
         return Response(atom_feed(rows, str(request.base_url)), media_type="application/atom+xml; charset=utf-8")
 
     @app.get("/report.css", include_in_schema=False)
@@ -318,21 +426,45 @@ def create_app(settings: Settings) -> FastAPI:
         return Response(REPORT_CSS, media_type="text/css; charset=utf-8")
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
-    def events_page(request: Request, offset: int = Query(0, ge=0)) -> Response:
-        rows = store(request).list_events(limit=PAGE_SIZE, offset=offset)
+    def events_page(
+        request: Request,
+        offset: int = Query(0, ge=0),
+        outlet: str = Query("", max_length=200),
+        since: str = Query("", max_length=10),
+        until: str = Query("", max_length=10),
+        entity: str = Query("", max_length=300),
+        conflicts: bool = Query(False),
+    ) -> Response:
+        filters = event_filters(outlet, since, until, entity, conflicts)
+        rows = store(request).list_events(limit=PAGE_SIZE, offset=offset, **filters)
+        asked = {k: v for k, v in request.query_params.items() if k != "offset" and v}
         return templates.TemplateResponse(
             request,
             "events.html",
-            {"events": rows, "offset": offset, "page": PAGE_SIZE, "total_articles": store(request).count_articles()},
+            {
+                "events": [_event_item(r) for r in rows],
+                "offset": offset,
+                "page": PAGE_SIZE,
+                "total_articles": store(request).count_articles(),
+                "filters": filters,
+                "query": urlencode(asked),
+            },
         )
 
     @app.get("/events/{event_id:int}", response_class=HTMLResponse, include_in_schema=False)
     def event_page(request: Request, event_id: int) -> Response:
         from rashomon.present.reports.html import event_section
+        from rashomon.present.web.sides import claim_columns
 
-        result, event = compared(request, event_id)
-        section = event_section(result) if result is not None else None
-        return templates.TemplateResponse(request, "event.html", {"event": event, "section": section})
+        status, result, event, failure = comparison(request, event_id)
+        context = {
+            "event": event,
+            "status": status,
+            "failure": failure,
+            "section": event_section(result) if result is not None else None,
+            "columns": claim_columns(result) if result is not None else [],
+        }
+        return templates.TemplateResponse(request, "event.html", context)
 
     @app.get("/events/{event_id:int}.{fmt}", include_in_schema=False)
     def event_download(request: Request, event_id: int, fmt: str) -> Response:
@@ -340,8 +472,12 @@ def create_app(settings: Settings) -> FastAPI:
 
         if fmt not in ("json", "md", "html"):
             raise HTTPException(404, "formats: json, md, html")
-        result, _ = compared(request, event_id)
+        status, result, _, _ = comparison(request, event_id)
+        if status == "computing":
+            message = "The comparison of this event is being computed: ask again in a few seconds.\n"
+            return PlainTextResponse(message, status_code=202, headers={"Retry-After": "5"})
         text = render([result] if result is not None else [], {"md": "markdown"}.get(fmt, fmt))
+        text = text if text.endswith("\n") else text + "\n"  # the file the CLI would print
         media = {"json": "application/json", "md": "text/markdown", "html": "text/html"}[fmt]
         headers = {"Content-Disposition": f'attachment; filename="rashomon-event-{event_id}.{fmt}"'}
         if fmt == "html":  # the self-contained report keeps its own inline style: allowed for it alone
@@ -461,15 +597,93 @@ def _outlet_record(store: Any, name: str, limit: int = 200) -> dict[str, Any]:
 
 
 CSRF_COOKIE = "rashomon_csrf"
+TOKEN_COOKIE = "rashomon_token"
+DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+MAX_FILES = 20  # per add form
+UPLOAD_CHUNK = 1 << 16
+
+
+class UploadTooLarge(ValueError):
+    pass
+
+
+def _event_item(row: dict[str, Any]) -> dict[str, Any]:
+    """An event row as the API and the events page show it: the CLI's fields and the comparison's counts
+    (None until the comparison is computed; 0 for an event one outlet reported)."""
+    keys = ("title", "start", "end", "outlets", "size")
+    computed = row.get("compared_version") is not None
+    return {
+        "id": str(row["id"]),
+        **{k: row[k] for k in keys},
+        "shared": row["shared"] if computed else None,
+        "conflicts": row["conflicts"] if computed else None,
+        "unique": row["unique_claims"] if computed else None,
+    }
+
+
+def _public_path(path: str) -> bool:
+    """What ``--private`` leaves open: the login form and the style sheets."""
+    return path in ("/login", "/report.css") or path.startswith("/static/")
+
+
+def _request_owner(request: Request) -> str | None:
+    """The token's name a request carries (``Authorization: Bearer ...`` or the login cookie), else None."""
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        token = request.cookies.get(TOKEN_COOKIE, "")
+    return request.app.state.store.token_owner(token.strip()) if token.strip() else None
+
+
+def _local_path(target: str) -> str:
+    """Where to go after the login: a path on this site only (never another host)."""
+    return target if target.startswith("/") and not target.startswith("//") and "\\" not in target else "/"
+
+
+async def _keep_upload(upload: UploadFile, folder: Path, settings: Settings) -> Path:
+    """Save an uploaded file in ``folder`` under its content hash and its name made safe (read in chunks,
+    refused above ``max_input_bytes``), and return the path ``ingest`` reads it from."""
+    import hashlib
+
+    limit = settings.max_input_bytes
+    digest = hashlib.sha256()
+    folder.mkdir(parents=True, exist_ok=True)
+    name = re.sub(r"[^A-Za-z0-9._-]+", "-", Path(upload.filename or "upload").name).strip(".-")[:100] or "upload"
+    handle, partial = tempfile.mkstemp(dir=folder, prefix=".partial-")
+    size = 0
+    try:
+        with open(handle, "wb") as out:
+            while chunk := await upload.read(UPLOAD_CHUNK):
+                size += len(chunk)
+                if size > limit:
+                    raise UploadTooLarge(f"{name} is larger than {limit:,} bytes (max_input_bytes)")
+                digest.update(chunk)
+                out.write(chunk)
+        target = folder / f"{digest.hexdigest()[:16]}-{name}"
+        Path(partial).replace(target)
+        return target
+    finally:
+        Path(partial).unlink(missing_ok=True)
+
+
+def _login_form(
+    request: Request, templates: Jinja2Templates, next_path: str, error: str | None = None, status: int = 200
+) -> Response:
+    return _with_csrf(request, templates, "login.html", {"next": next_path, "error": error}, status, "/login")
 
 
 def _add_form(request: Request, templates: Jinja2Templates, error: str | None = None, status: int = 200) -> Response:
-    """The add form with a fresh CSRF value, in the page and in a strict same-site cookie."""
+    context = {"error": error, "max_urls": MAX_URLS, "max_files": MAX_FILES}
+    return _with_csrf(request, templates, "add.html", context, status, "/add")
+
+
+def _with_csrf(
+    request: Request, templates: Jinja2Templates, name: str, context: dict[str, Any], status: int, path: str
+) -> Response:
+    """A form page with a fresh CSRF value, in the page and in a strict same-site cookie."""
     import secrets
 
     csrf = secrets.token_urlsafe(24)
-    response = templates.TemplateResponse(
-        request, "add.html", {"csrf": csrf, "error": error, "max_urls": MAX_URLS}, status_code=status
-    )
-    response.set_cookie(CSRF_COOKIE, csrf, httponly=True, samesite="strict", path="/add")
+    response = templates.TemplateResponse(request, name, {**context, "csrf": csrf}, status_code=status)
+    response.set_cookie(CSRF_COOKIE, csrf, httponly=True, samesite="strict", path=path)
     return response
