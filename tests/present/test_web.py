@@ -4,6 +4,7 @@ has the CLI's JSON shapes."""
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from collections.abc import Iterator
@@ -186,6 +187,35 @@ def test_web_outlet_page_counts_verbs_and_voices(client: TestClient) -> None:
     assert outlet["articles"] and outlet["attribution_verbs"] and outlet["voices"]
     assert "sob" in outlet["attribution_verbs"]  # "sobbed Selma Ruhl"
     assert "Selma Ruhl" in outlet["voices"]
+    # Loaded words in its own voice (the compare stage's framing), and everything by month.
+    assert outlet["loaded_terms"] and all(n >= 1 for n in outlet["loaded_terms"].values())
+    months = outlet["by_month"]
+    assert sum(m["articles"] for m in months) == len(outlet["articles"])
+    assert [m["month"] for m in months] == sorted((m["month"] for m in months), reverse=True)
+    assert any("Selma Ruhl" in m["voices"] for m in months)
     page = client.get("/outlets/The%20Daily%20Torch").text
+    assert "Over time" in page and "Loaded words in its own voice" in page
     assert "Verbs it reports speech with" in page and "Selma Ruhl" in page
     assert client.get("/api/v1/outlets/No Such Outlet").status_code == 404
+
+
+def test_web_article_page_marks_quotes_speakers_and_cues(client: TestClient) -> None:
+    articles = client.get("/api/v1/articles", params={"limit": 100}).json()["articles"]
+    torch = next(a for a in articles if a["outlet"] == "The Daily Torch")
+    record = client.get(f"/api/v1/articles/{torch['id']}").json()["articles"][0]
+    page = client.get(f"/articles/{torch['id']}").text
+    text = page[page.index('<div class="text">') :]
+    for quote in record["quotes"]:
+        content = record["text"][quote["start"] : quote["end"]]
+        # The quotation's words are inside a quote mark titled with its speaker (the speaker's own name
+        # or cue may split it into runs: compare the first run's words).
+        first = content.split("\n", 1)[0][:20]
+        assert re.search(r'<mark class="quote" title="[^"]*">[^<]*' + re.escape(html.escape(first, quote=False)), text)
+    spans = [(q["speaker_start"], q["speaker_end"]) for q in record["quotes"] if q["speaker_start"] is not None]
+    speakers = {record["text"][start:end] for start, end in spans}
+    assert speakers and any(f">{html.escape(s, quote=False)}</mark>" in text for s in speakers)
+    assert '<mark class="speaker" title="' in text and '<mark class="cue" title="' in text
+    # Nothing of the text is lost or added: the marked text is the article's text, paragraph by paragraph.
+    shown = re.findall(r"<p>(.*?)</p>", text.split("</div>", 1)[0], re.S)
+    joined = "\n\n".join(html.unescape(re.sub(r"<[^>]+>", "", p)) for p in shown)
+    assert joined == re.sub(r"\n{3,}", "\n\n", record["text"]).strip("\n")

@@ -486,9 +486,13 @@ def create_app(
 
     @app.get("/articles/{ref:path}", response_class=HTMLResponse, include_in_schema=False)
     def article_page(request: Request, ref: str) -> Response:
+        from rashomon.present.web.sides import marked_paragraphs
+
         record = _article_record(store(request), ref)
         event_id = store(request).event_of_article(record["id"])
-        return templates.TemplateResponse(request, "article.html", {"a": record, "event_id": event_id})
+        paragraphs = marked_paragraphs(record.get("text") or "", list(record.get("quotes") or []))
+        context = {"a": record, "event_id": event_id, "paragraphs": paragraphs}
+        return templates.TemplateResponse(request, "article.html", context)
 
     return app
 
@@ -572,7 +576,12 @@ def _entity_record(store: Any, key: str) -> dict[str, Any]:
 
 
 def _outlet_record(store: Any, name: str, limit: int = 200) -> dict[str, Any]:
+    """One outlet's latest articles, the verbs it reports speech with, whose voices it quotes, the loaded
+    words it uses in its own voice (the compare stage's framing of each article), and all of it by month."""
     from collections import Counter
+
+    from rashomon.compare.framing import frame
+    from rashomon.records import AnalysedArticle
 
     found = list(store.iter_articles(outlet=name, limit=limit))
     if not found:
@@ -580,19 +589,44 @@ def _outlet_record(store: Any, name: str, limit: int = 200) -> dict[str, Any]:
     analyses = store.get_analyses([a.id for a in found])
     verbs: Counter[str] = Counter()
     voices: Counter[str] = Counter()
-    for analysis in analyses.values():
+    loaded: Counter[str] = Counter()
+    months: dict[str, dict[str, Any]] = {}
+    for article in found:
+        month = (article.published or "")[:7] if (article.published or "")[:4].isdigit() else "undated"
+        slot = months.setdefault(month, {"articles": 0, "voices": Counter(), "loaded": Counter(), "quotes": 0})
+        slot["articles"] += 1
+        analysis = analyses.get(article.id)
+        if analysis is None:
+            continue
         for said in analysis.quotes:
             if not said.is_speech:
                 continue
+            slot["quotes"] += 1
             if said.cue_lemma:
                 verbs[said.cue_lemma] += 1
             if said.speaker:
                 voices[said.speaker] += 1
+                slot["voices"][said.speaker] += 1
+        framing = frame(AnalysedArticle(article=article, analysis=analysis), {}, [], {})
+        for term in {t.term for t in framing.loaded_terms}:
+            loaded[term] += 1
+            slot["loaded"][term] += 1
     return {
         "name": name,
         "articles": [{"id": a.id, "title": a.title, "published": a.published, "source": a.source} for a in found],
         "attribution_verbs": dict(verbs.most_common()),
         "voices": dict(voices.most_common(30)),
+        "loaded_terms": dict(loaded.most_common(30)),
+        "by_month": [
+            {
+                "month": month,
+                "articles": slot["articles"],
+                "quotes": slot["quotes"],
+                "voices": dict(slot["voices"].most_common(5)),
+                "loaded_terms": dict(slot["loaded"].most_common(5)),
+            }
+            for month, slot in sorted(months.items(), reverse=True)
+        ],
     }
 
 

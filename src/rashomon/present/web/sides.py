@@ -59,3 +59,40 @@ def claim_columns(event: ComparedEvent) -> list[dict[str, Any]]:
             }
         )
     return out
+
+
+def marked_paragraphs(text: str, quotes: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
+    """An article's text in paragraphs of runs, each run plain or marked as a quotation ("quote", titled
+    with its speaker), a speaker as written ("speaker") or a verb of speech ("cue"); offsets from the
+    analysis. Speakers and cues win over the quotation they sit in."""
+    roles: list[tuple[str, str] | None] = [None] * len(text)
+
+    def paint(start: Any, end: Any, role: str, title: str) -> None:
+        if isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(text):
+            for at in range(start, end):
+                roles[at] = (role, title)
+
+    for quote in quotes:
+        speaker = quote.get("speaker") or "unattributed"
+        paint(quote.get("start"), quote.get("end"), "quote", f"{speaker} ({quote.get('kind')})")
+    for quote in quotes:
+        paint(quote.get("speaker_start"), quote.get("speaker_end"), "speaker", quote.get("speaker") or "")
+        paint(quote.get("cue_start"), quote.get("cue_end"), "cue", quote.get("cue_lemma") or "")
+    paragraphs: list[list[dict[str, Any]]] = [[]]
+    at = 0
+    while at < len(text):
+        if text.startswith("\n\n", at):
+            paragraphs.append([])
+            at += 2
+            while at < len(text) and text[at] == "\n":
+                at += 1
+            continue
+        end = at + 1
+        while end < len(text) and roles[end] == roles[at] and not text.startswith("\n\n", end):
+            end += 1
+        role = roles[at]
+        paragraphs[-1].append(
+            {"text": text[at:end], "role": role[0] if role else None, "title": role[1] if role else ""}
+        )
+        at = end
+    return [p for p in paragraphs if p]
