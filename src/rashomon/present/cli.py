@@ -745,6 +745,13 @@ def serve(
         Path | None,
         typer.Option(help="Folder for files added on the web (default: next to a SQLite store, <db>.uploads)."),
     ] = None,
+    compare: Annotated[
+        bool,
+        typer.Option(
+            "--compare/--no-compare",
+            help="Compare changed events in the background (off: another server or a cron job does it).",
+        ),
+    ] = True,
 ) -> None:
     """Serve the store as a web app (events, event comparisons, articles, entities, outlets, search) and a
     JSON API at /api/v1 (OpenAPI at /docs). Comparisons are computed in the background when events change;
@@ -761,7 +768,7 @@ def serve(
             + ("" if private else " (use --private to require a token)")
         )
     with _errors(settings.db):
-        web = create_app(settings, private=private, uploads=uploads)
+        web = create_app(settings, private=private, uploads=uploads, background=compare)
     err.print(f"Rashomon on http://{host if ':' not in host else f'[{host}]'}:{port}/ (Ctrl-C stops it)")
     uvicorn.run(web, host=host, port=port, log_level="warning")
 

@@ -186,7 +186,8 @@ tokens = Table(
 )
 
 # What search finds (0007): each article's title and text (kind "article"), each quotation ("quote") and claim
-# ("claim") of its analysis, by its position there. SQLite indexes it with the FTS5 table ``search_fts``
+# ("claim") of its analysis, by its position there, with its record as search returns it (no analysis is
+# decoded to answer a search). SQLite indexes it with the FTS5 table ``search_fts``
 # (kept in step by triggers), PostgreSQL with the GIN index ``ix_search_docs_tsv`` on its English tsvector:
 # both are made by the migration, outside this metadata (see FULL_TEXT_OBJECTS).
 search_docs = Table(
@@ -197,6 +198,7 @@ search_docs = Table(
     Column("kind", String(8), nullable=False),
     Column("position", Integer, nullable=False),
     Column("text", Text, nullable=False),
+    Column("data", Text),  # the quotation or claim as the search API returns it (JSON), None for an article
 )
 FULL_TEXT_OBJECTS = ("search_fts", "ix_search_docs_tsv")
 

@@ -36,19 +36,21 @@ def fts5_query(words: list[str]) -> str:
 
 def article_documents(article: Article) -> list[dict[str, Any]]:
     text = f"{article.title or ''}\n{article.text}"
-    return [{"article_id": article.id, "kind": "article", "position": 0, "text": text}]
+    return [{"article_id": article.id, "kind": "article", "position": 0, "text": text, "data": None}]
 
 
 def analysis_documents(analysis: Analysis) -> list[dict[str, Any]]:
-    out = [
-        {"article_id": analysis.article_id, "kind": "quote", "position": n, "text": q.text}
-        for n, q in enumerate(analysis.quotes)
-    ]
+    """A row per quotation and claim, with the record search returns for it (as JSON)."""
+    out = [{"kind": "quote", "position": n, "text": q.text, "data": q.to_dict()} for n, q in enumerate(analysis.quotes)]
     out += [
-        {"article_id": analysis.article_id, "kind": "claim", "position": n, "text": c.text}
+        {"kind": "claim", "position": n, "text": c.text, "data": {"text": c.text, "voice": c.voice, "id": c.id}}
         for n, c in enumerate(analysis.claims)
     ]
-    return [d for d in out if d["text"]]
+    return [
+        {**d, "article_id": analysis.article_id, "data": json.dumps(d["data"], ensure_ascii=False)}
+        for d in out
+        if d["text"]
+    ]
 
 
 def index_article(conn: Connection, article: Article) -> None:
@@ -79,13 +81,13 @@ def event_version(row: dict[str, Any], compare_version: str) -> str:
 class SearchMixin:
     engine: Engine
 
-    def _matches(self, conn: Connection, words: list[str], kind: str, limit: int) -> list[tuple[str, int]]:
-        """(article id, position) of the documents of ``kind`` with every word, best first."""
+    def _matches(self, conn: Connection, words: list[str], kind: str, limit: int) -> list[tuple[str, str | None]]:
+        """(article id, record as JSON) of the documents of ``kind`` with every word, best first."""
         live = articles.c.superseded_by.is_(None)
         if conn.dialect.name == "sqlite":
             fts = sa.table("search_fts", sa.column("rowid"))
             query = (
-                sa.select(search_docs.c.article_id, search_docs.c.position)
+                sa.select(search_docs.c.article_id, search_docs.c.data)
                 .select_from(fts)
                 .join(search_docs, search_docs.c.id == fts.c.rowid)
                 .join(articles, articles.c.id == search_docs.c.article_id)
@@ -98,7 +100,7 @@ class SearchMixin:
             vector = sa.func.to_tsvector(sa.literal_column("'english'"), search_docs.c.text)
             wanted = sa.func.plainto_tsquery(sa.literal_column("'english'"), " ".join(words))
             query = (
-                sa.select(search_docs.c.article_id, search_docs.c.position)
+                sa.select(search_docs.c.article_id, search_docs.c.data)
                 .join(articles, articles.c.id == search_docs.c.article_id)
                 .where(vector.bool_op("@@")(wanted), search_docs.c.kind == kind, live)
                 .order_by(
@@ -109,7 +111,7 @@ class SearchMixin:
                 .limit(limit)
             )
             params = {}
-        return [(r[0], int(r[1])) for r in conn.execute(query, params)]
+        return [(r[0], r[1]) for r in conn.execute(query, params)]
 
     def search(self, query: str, *, limit: int = 50) -> dict[str, list[dict[str, Any]]]:
         """Articles, quotations and claims with every word of ``query`` (stemmed: "protest" finds
@@ -128,28 +130,12 @@ class SearchMixin:
                     )
                 ).mappings()
             }
-        analyses = self.get_analyses(  # type: ignore[attr-defined]
-            a for a, _ in found["quote"] + found["claim"]
-        )
-        quotes, claims = [], []
-        for article_id, position in found["quote"]:
-            analysis = analyses.get(article_id)
-            if analysis is not None and position < len(analysis.quotes):
-                said = analysis.quotes[position]
-                quotes.append({"article_id": article_id, "outlet": meta[article_id]["outlet"], **said.to_dict()})
-        for article_id, position in found["claim"]:
-            analysis = analyses.get(article_id)
-            if analysis is not None and position < len(analysis.claims):
-                claim = analysis.claims[position]
-                claims.append(
-                    {
-                        "article_id": article_id,
-                        "outlet": meta[article_id]["outlet"],
-                        "text": claim.text,
-                        "voice": claim.voice,
-                        "id": claim.id,
-                    }
-                )
+        quotes = [
+            {"article_id": a, "outlet": meta[a]["outlet"], **json.loads(data)} for a, data in found["quote"] if data
+        ]
+        claims = [
+            {"article_id": a, "outlet": meta[a]["outlet"], **json.loads(data)} for a, data in found["claim"] if data
+        ]
         return {"articles": [meta[a] for a, _ in found["article"]], "quotes": quotes, "claims": claims}
 
     # ------------------------------------------------------------------------------------- comparisons
@@ -193,6 +179,15 @@ class SearchMixin:
                 return  # the event went away (merged and deleted) while it was compared
             conn.execute(sa.delete(comparisons).where(comparisons.c.event_id == event_id))
             conn.execute(sa.insert(comparisons).values(event_id=event_id, **values))
+
+    def comparison_stamp(self, event_id: int) -> tuple[str, Any] | None:
+        """(version, computed_at) of an event's stored comparison, None when there is none: what a cache of
+        decoded comparisons checks before it answers."""
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                sa.select(comparisons.c.version, comparisons.c.computed_at).where(comparisons.c.event_id == event_id)
+            ).first()
+        return (row[0], row[1]) if row is not None else None
 
     def stored_comparison(self, event_id: int) -> dict[str, Any] | None:
         """The stored comparison of an event: version, comparison (None for fewer than two outlets or a

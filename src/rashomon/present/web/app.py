@@ -9,6 +9,7 @@ computed in the background when an event changes and stored (background.py): pag
 
 from __future__ import annotations
 
+import json
 import re
 import tempfile
 import threading
@@ -35,6 +36,53 @@ CSP = (
 PAGE_SIZE = 50
 MAX_PAGE = 500
 MAX_URLS = 200  # per ingest request
+
+
+class DecodedComparisons:
+    """Stored comparisons decoded (and what pages render from them) for the events read most recently:
+    a page checks the stored comparison's stamp, a small read, and decodes it again only when it changed."""
+
+    def __init__(self, size: int = 64) -> None:
+        from collections import OrderedDict
+
+        self.size = size
+        self._items: OrderedDict[int, tuple[Any, dict[str, Any]]] = OrderedDict()
+        self._derived: dict[tuple[int, str], tuple[ComparedEvent, Any]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, store: Any, event_id: int) -> dict[str, Any] | None:
+        stamp = store.comparison_stamp(event_id)
+        if stamp is None:
+            return None
+        with self._lock:
+            cached = self._items.get(event_id)
+            if cached is not None and cached[0] == stamp:
+                self._items.move_to_end(event_id)
+                return cached[1]
+        stored = store.stored_comparison(event_id)
+        if stored is None:
+            return None
+        with self._lock:
+            self._items[event_id] = ((stored["version"], stored["computed_at"]), stored)
+            self._items.move_to_end(event_id)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+        return stored
+
+    def derived(self, result: ComparedEvent, name: str, make: Any) -> Any:
+        """``make()`` once per decoded comparison and ``name`` (kept while the comparison is cached)."""
+        key = (id(result), name)
+        with self._lock:
+            held = self._derived.get(key)
+            if held is not None and held[0] is result:
+                return held[1]
+        value = make()
+        with self._lock:
+            live = {id(s["data"]) for _, s in self._items.values() if s["data"] is not None}
+            self._derived = {k: v for k, v in self._derived.items() if k[0] in live}
+            if key[0] in live:
+                self._derived[key] = (result, value)
+        return value
 
 
 class IngestRequest(BaseModel):
@@ -194,7 +242,7 @@ def create_app(
         row = store(request).event_row(int(event.id)) if event is not None else None
         if event is None or row is None:
             raise HTTPException(404, f"no event {event_id}")
-        stored = store(request).stored_comparison(int(event.id))
+        stored = decoded.get(store(request), int(event.id))
         if stored is None:
             request.app.state.comparer.wake()
             return "computing", None, event, None
@@ -202,6 +250,15 @@ def create_app(
         if not current:
             request.app.state.comparer.wake()
         return ("ready" if current else "updating"), stored["data"], event, stored["failure"]
+
+    decoded = DecodedComparisons()
+
+    def rendered(result: ComparedEvent) -> tuple[str, list[dict[str, Any]]]:
+        """The event page's report section and columns, rendered once per stored comparison."""
+        from rashomon.present.reports.html import event_section
+        from rashomon.present.web.sides import claim_columns
+
+        return decoded.derived(result, "page", lambda: (event_section(result), claim_columns(result)))
 
     def event_filters(
         outlet: str | None, since: str | None, until: str | None, entity: str | None, conflicts: bool
@@ -253,12 +310,12 @@ def create_app(
         ``events`` is empty when fewer than two outlets reported it. ``status``: "ready", "updating" (the event
         changed; this is the comparison before the change) or "computing" (202: none yet, ask again)."""
         status, result, _, failure = comparison(request, event_id)
-        body = {"events": [result.to_dict()] if result is not None else [], "status": status}
-        if failure:
-            body["failure"] = failure
-        if status == "computing":
-            return JSONResponse(body, status_code=202, headers={"Retry-After": "5"})
-        return body
+        # The comparison serialised once per stored version (large events make large documents).
+        events = decoded.derived(result, "api", lambda: json.dumps([result.to_dict()])) if result else "[]"
+        extra = {"status": status, **({"failure": failure} if failure else {})}
+        body = '{"events": ' + events + ", " + json.dumps(extra)[1:]
+        code = 202 if status == "computing" else 200
+        return Response(body, status_code=code, media_type="application/json", headers=_retry(status))
 
     @app.get("/api/v1/articles", tags=["articles"])
     def api_articles(
@@ -453,17 +510,9 @@ def create_app(
 
     @app.get("/events/{event_id:int}", response_class=HTMLResponse, include_in_schema=False)
     def event_page(request: Request, event_id: int) -> Response:
-        from rashomon.present.reports.html import event_section
-        from rashomon.present.web.sides import claim_columns
-
         status, result, event, failure = comparison(request, event_id)
-        context = {
-            "event": event,
-            "status": status,
-            "failure": failure,
-            "section": event_section(result) if result is not None else None,
-            "columns": claim_columns(result) if result is not None else [],
-        }
+        section, columns = rendered(result) if result is not None else (None, [])
+        context = {"event": event, "status": status, "failure": failure, "section": section, "columns": columns}
         return templates.TemplateResponse(request, "event.html", context)
 
     @app.get("/events/{event_id:int}.{fmt}", include_in_schema=False)
@@ -476,8 +525,12 @@ def create_app(
         if status == "computing":
             message = "The comparison of this event is being computed: ask again in a few seconds.\n"
             return PlainTextResponse(message, status_code=202, headers={"Retry-After": "5"})
-        text = render([result] if result is not None else [], {"md": "markdown"}.get(fmt, fmt))
-        text = text if text.endswith("\n") else text + "\n"  # the file the CLI would print
+
+        def make() -> str:
+            text = render([result] if result is not None else [], {"md": "markdown"}.get(fmt, fmt))
+            return text if text.endswith("\n") else text + "\n"  # the file the CLI would print
+
+        text = decoded.derived(result, f"download.{fmt}", make) if result is not None else make()
         media = {"json": "application/json", "md": "text/markdown", "html": "text/html"}[fmt]
         headers = {"Content-Disposition": f'attachment; filename="rashomon-event-{event_id}.{fmt}"'}
         if fmt == "html":  # the self-contained report keeps its own inline style: allowed for it alone
@@ -639,6 +692,10 @@ UPLOAD_CHUNK = 1 << 16
 
 class UploadTooLarge(ValueError):
     pass
+
+
+def _retry(status: str) -> dict[str, str]:
+    return {"Retry-After": "5"} if status == "computing" else {}
 
 
 def _event_item(row: dict[str, Any]) -> dict[str, Any]:

@@ -41,6 +41,7 @@ def upgrade() -> None:
         sa.Column("kind", sa.String(8), nullable=False),
         sa.Column("position", sa.Integer, nullable=False),
         sa.Column("text", sa.Text, nullable=False),
+        sa.Column("data", sa.Text),
     )
     op.create_table(
         "comparisons",
@@ -79,11 +80,13 @@ def _index_existing(bind: sa.Connection, search_docs: sa.Table) -> None:
 
 def documents(article_id: str, title: str | None, text: str, analysis: dict | None) -> list[dict]:
     """The rows of ``search_docs`` for one article (as rashomon.store.search_db builds them)."""
-    out = [{"article_id": article_id, "kind": "article", "position": 0, "text": f"{title or ''}\n{text}"}]
-    for number, quote in enumerate((analysis or {}).get("quotes") or []):
-        out.append({"article_id": article_id, "kind": "quote", "position": number, "text": quote.get("text") or ""})
-    for number, claim in enumerate((analysis or {}).get("claims") or []):
-        out.append({"article_id": article_id, "kind": "claim", "position": number, "text": claim.get("text") or ""})
+    out = [{"article_id": article_id, "kind": "article", "position": 0, "text": f"{title or ''}\n{text}", "data": None}]
+    for kind, key in (("quote", "quotes"), ("claim", "claims")):
+        for number, item in enumerate((analysis or {}).get(key) or []):
+            if item.get("text"):
+                data = item if kind == "quote" else {k: item.get(k) for k in ("id", "text", "voice")}
+                row = {"article_id": article_id, "kind": kind, "position": number, "text": item["text"]}
+                out.append({**row, "data": json.dumps(data, ensure_ascii=False)})
     return out
 
 
