@@ -219,3 +219,18 @@ def test_web_article_page_marks_quotes_speakers_and_cues(client: TestClient) -> 
     shown = re.findall(r"<p>(.*?)</p>", text.split("</div>", 1)[0], re.S)
     joined = "\n\n".join(html.unescape(re.sub(r"<[^>]+>", "", p)) for p in shown)
     assert joined == re.sub(r"\n{3,}", "\n\n", record["text"]).strip("\n")
+
+
+def test_web_event_page_draws_voices_and_timeline_on_the_server(client: TestClient) -> None:
+    event = _demo_event(client)
+    page = client.get(f"/events/{event['id']}").text
+    compared = client.get(f"/api/v1/events/{event['id']}/comparison").json()["events"][0]
+    charts = re.findall(r"<svg class=\"chart\".*?</svg>", page, re.S)
+    assert len(charts) == 2 and all('role="img"' in c and "<title" in c for c in charts)
+    voices, timeline = charts
+    # One bar per voice shown, labelled with its speaker; one dot per dated timeline entry.
+    shown = [v for f in compared["framing"] for v in f["voices"][:6]]
+    assert voices.count("<rect") == len(shown) and all(html.escape(v["speaker"]) in voices for v in shown)
+    dated = [t for t in compared["timeline"] if re.match(r"\d{4}-\d{2}-\d{2}", t["date"] or "")]
+    assert timeline.count("<circle") == len(dated) > 0
+    assert "style=" not in voices + timeline and "<script" not in voices + timeline

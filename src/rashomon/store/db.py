@@ -129,7 +129,8 @@ def create_db_engine(db: str, *, read_only: bool = False, immutable: bool = Fals
                 conn.exec_driver_sql("BEGIN")
 
             return engine
-        return sa.create_engine(url, pool_pre_ping=True)
+        # A pool of connections shared by the threads of a server (web requests, the comparer, jobs).
+        return sa.create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20, pool_timeout=60)
     except (sa.exc.ArgumentError, ImportError) as exc:
         raise StoreError(f"cannot open database {db!r}: {exc}") from exc
 

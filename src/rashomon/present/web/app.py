@@ -253,12 +253,21 @@ def create_app(
 
     decoded = DecodedComparisons()
 
-    def rendered(result: ComparedEvent) -> tuple[str, list[dict[str, Any]]]:
-        """The event page's report section and columns, rendered once per stored comparison."""
+    def rendered(result: ComparedEvent) -> dict[str, Any]:
+        """The event page's report section, columns and charts, rendered once per stored comparison."""
         from rashomon.present.reports.html import event_section
+        from rashomon.present.web.charts import timeline_svg, voices_svg
         from rashomon.present.web.sides import claim_columns
 
-        return decoded.derived(result, "page", lambda: (event_section(result), claim_columns(result)))
+        def make() -> dict[str, Any]:
+            return {
+                "section": event_section(result),
+                "columns": claim_columns(result),
+                "voices_chart": voices_svg(result),
+                "timeline_chart": timeline_svg(result),
+            }
+
+        return decoded.derived(result, "page", make)
 
     def event_filters(
         outlet: str | None, since: str | None, until: str | None, entity: str | None, conflicts: bool
@@ -511,8 +520,8 @@ def create_app(
     @app.get("/events/{event_id:int}", response_class=HTMLResponse, include_in_schema=False)
     def event_page(request: Request, event_id: int) -> Response:
         status, result, event, failure = comparison(request, event_id)
-        section, columns = rendered(result) if result is not None else (None, [])
-        context = {"event": event, "status": status, "failure": failure, "section": section, "columns": columns}
+        parts = rendered(result) if result is not None else {"section": None, "columns": []}
+        context = {"event": event, "status": status, "failure": failure, **parts}
         return templates.TemplateResponse(request, "event.html", context)
 
     @app.get("/events/{event_id:int}.{fmt}", include_in_schema=False)
