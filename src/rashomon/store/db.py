@@ -29,6 +29,7 @@ from rashomon.ingest import dedup
 from rashomon.records import Analysis, Article, Carrier, Dateline, IngestOutcome, published_instant
 from rashomon.settings import Settings
 from rashomon.store.events_db import EventStoreMixin
+from rashomon.store.feeds_db import FeedsMixin
 from rashomon.store.names_db import OutletNamesMixin
 from rashomon.store.schema import analyses, article_entities, articles, carriers, inputs, minhash_bands
 from rashomon.store.tokens_db import TokensMixin
@@ -195,7 +196,7 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-class Store(EventStoreMixin, OutletNamesMixin, TokensMixin):
+class Store(EventStoreMixin, FeedsMixin, OutletNamesMixin, TokensMixin):
     """The article store. Open with ``Store.open(settings)``; every write is one transaction per batch."""
 
     def __init__(self, engine: Engine, settings: Settings, *, read_only: bool = False) -> None:
