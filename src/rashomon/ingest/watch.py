@@ -45,6 +45,7 @@ class FeedState:
 
     url: str  # as the user named it (or an OPML list did): the feed's identity
     fetch_url: str  # where it is fetched now (a permanent redirect changes it)
+    kind: str = "feed"  # feed | list (an OPML list of feeds, fetched whole: its feeds are not stored)
     id: int | None = None  # None until it is first saved
     etag: str | None = None
     last_modified: str | None = None
@@ -70,6 +71,7 @@ class FeedPoll:
     stored: int = 0  # of those, stored as articles (added, versions, copies of stored ones)
     failed: int = 0  # of those, failed (tried again at the next polls)
     error: str | None = None
+    failures: int = 0  # consecutive failed polls, this one included
     moved_to: str | None = None  # a permanent redirect moved the feed here
     listed: tuple[str, ...] = ()  # the feeds an OPML list names
     due_at: dt.datetime | None = None
@@ -90,8 +92,8 @@ def parse_interval(text: str) -> dt.timedelta:
     cleaned = text.strip().lower()
     position, seconds = 0, 0.0
     for match in _INTERVAL.finditer(cleaned):
-        if match.start() != position or (match.group(2) is None and match.end() != len(cleaned)):
-            break
+        if match.start() != position or (match.group(2) is None and (position or match.end() != len(cleaned))):
+            break  # a number without a unit is only read alone, as seconds
         seconds += float(match.group(1)) * _UNIT_SECONDS[(match.group(2) or "s").lower()]
         position = match.end()
         while position < len(cleaned) and cleaned[position] == " ":
@@ -194,12 +196,14 @@ def parse_opml(data: bytes, source: str) -> list[str]:
     """The http(s) feed urls (``xmlUrl``) of an OPML subscription list, nested outlines included, in order,
     each once.
 
-    lxml with entity expansion, DTD loading and network access off (the settings feeds.py reads large
-    feeds with): an OPML file is untrusted input, and defusedxml is not a dependency. feedparser reads
-    feeds only, not OPML.
+    An OPML file is untrusted input. lxml reads it with external entities, DTD loading and network access
+    off and libxml2's limits on entity amplification (huge_tree off), the settings feeds.py reads large
+    feeds with; and a document that declares entities is refused, as defusedxml would (it is not a
+    dependency; an OPML list has no use for entities, and libxml2 expands internal ones in attributes).
+    feedparser reads feeds only, not OPML.
 
     Raises:
-        BadInput: not XML, or not an OPML document.
+        BadInput: not XML, not an OPML document, or one that declares entities.
     """
     from lxml import etree
 
@@ -208,6 +212,9 @@ def parse_opml(data: bytes, source: str) -> list[str]:
         root = etree.fromstring(data, parser)
     except etree.XMLSyntaxError as exc:
         raise BadInput(source, f"not an OPML list (malformed XML: {exc})") from exc
+    dtd = root.getroottree().docinfo.internalDTD if root is not None else None
+    if dtd is not None and any(True for _ in dtd.iterentities()):
+        raise BadInput(source, "an OPML list that declares XML entities is refused (a list needs none)")
     if root is None or not isinstance(root.tag, str) or root.tag.rsplit("}", 1)[-1].lower() != "opml":
         raise BadInput(source, "not an OPML list (its root element is not <opml>)")
     urls: list[str] = []

@@ -18,6 +18,7 @@ ENTRY_MEMORY = dt.timedelta(days=30)
 
 _STATE_COLUMNS = (
     "fetch_url",
+    "kind",
     "etag",
     "last_modified",
     "checked_at",

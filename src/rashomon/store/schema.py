@@ -193,6 +193,7 @@ feeds = Table(
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("url", Text, nullable=False, unique=True),
     Column("fetch_url", Text, nullable=False),
+    Column("kind", String(8), nullable=False),  # feed | list (an OPML list of feeds)
     Column("etag", Text),
     Column("last_modified", Text),
     Column("checked_at", DateTime(timezone=True)),

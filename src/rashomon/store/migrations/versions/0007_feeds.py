@@ -20,6 +20,7 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
         sa.Column("url", sa.Text, nullable=False, unique=True),
         sa.Column("fetch_url", sa.Text, nullable=False),
+        sa.Column("kind", sa.String(8), nullable=False),
         sa.Column("etag", sa.Text),
         sa.Column("last_modified", sa.Text),
         sa.Column("checked_at", sa.DateTime(timezone=True)),
