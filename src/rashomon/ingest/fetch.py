@@ -142,7 +142,7 @@ class Fetcher:
         for attempt in range(_MAX_ATTEMPTS):
             try:
                 with self._client.stream("GET", url, headers=dict(headers)) as response:
-                    if response.is_redirect:
+                    if response.is_redirect and response.status_code != 304:  # httpx: every 3xx
                         location = response.headers.get("location")
                         if not location:
                             raise BadInput(original, f"redirect without a Location header from {url}")

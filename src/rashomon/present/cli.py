@@ -190,11 +190,13 @@ def _fetcher(settings: Settings, disabled: bool) -> Iterator[Fetcher | None]:
 
 class _StopRequest:
     """Ctrl-C during a long write: the first press asks the run to stop after the current batch (it is
-    stored, nothing is half-written); a second press stops at once."""
+    stored, nothing is half-written); a second press stops at once. ``signals``: others that ask the same
+    (``watch`` stops on SIGTERM too, as a service manager sends it)."""
 
-    def __init__(self) -> None:
+    def __init__(self, *signals: signal.Signals) -> None:
         self.requested = False
-        self._previous: Any = None
+        self._signals = (signal.SIGINT, *signals)
+        self._previous: dict[signal.Signals, Any] = {}
 
     def __call__(self) -> bool:
         return self.requested
@@ -209,12 +211,12 @@ class _StopRequest:
 
     def __enter__(self) -> _StopRequest:
         if threading.current_thread() is threading.main_thread():
-            self._previous = signal.signal(signal.SIGINT, self._handle)
+            self._previous = {number: signal.signal(number, self._handle) for number in self._signals}
         return self
 
     def __exit__(self, *exc: object) -> None:
-        if self._previous is not None:
-            signal.signal(signal.SIGINT, self._previous)
+        for number, previous in self._previous.items():
+            signal.signal(number, previous)
 
 
 OUTLET_WINDOW = 200  # articles whose outlets are named together when a long stream is printed as it comes
@@ -823,7 +825,12 @@ def watch(
     with _errors(settings.db):
         urls = _watch_urls(feeds, settings.max_input_bytes)
     failed = False
-    with _errors(settings.db), _StopRequest() as stop, Store.open(settings) as store, Fetcher(settings) as fetcher:
+    with (
+        _errors(settings.db),
+        _StopRequest(signal.SIGTERM) as stop,
+        Store.open(settings) as store,
+        Fetcher(settings) as fetcher,
+    ):
         watcher = Watcher(urls, settings, store, fetcher, interval)
         if not once:
             err.print(f"watching {len(urls)} feeds or lists every {every}; Ctrl-C stops")

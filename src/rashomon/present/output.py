@@ -211,10 +211,11 @@ def event_table(events: list[Any], sink: Sink | None = None) -> None:
 def _when(moment: Any, now: Any) -> str:
     """``12:15:00 (in 15m)``: a due time in local time, and how far off it is."""
     import datetime as dt
+    import math
 
     from rashomon.ingest.watch import describe_interval
 
-    wait = max(moment - now, dt.timedelta(0))
+    wait = dt.timedelta(seconds=math.ceil(max(moment - now, dt.timedelta(0)).total_seconds()))
     return f"{moment.astimezone():%Y-%m-%d %H:%M:%S} (in {describe_interval(wait)})"
 
 

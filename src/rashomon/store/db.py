@@ -101,6 +101,9 @@ def check_sqlite_file(path: Path, *, must_exist: bool) -> None:
         raise StoreError(f"the store {path} is truncated ({len(head)} bytes): it is damaged")
 
 
+_IMMEDIATE = "rashomon_sqlite_immediate"  # execution option: begin with BEGIN IMMEDIATE
+
+
 def create_db_engine(db: str, *, read_only: bool = False, immutable: bool = False) -> Engine:
     url = database_url(db)
     try:
@@ -126,8 +129,15 @@ def create_db_engine(db: str, *, read_only: bool = False, immutable: bool = Fals
 
             @sa.event.listens_for(engine, "begin")
             def _sqlite_begin(conn: Connection) -> None:
-                conn.exec_driver_sql("BEGIN")
+                conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get(_IMMEDIATE) else "BEGIN")
 
+            if not read_only:
+                # A write transaction (``engine.begin()``, the only way this package writes) takes the write
+                # lock when it starts. Begun deferred, one that reads first holds a snapshot; if another
+                # process (``ingest`` beside ``watch`` or the web app) commits meanwhile, SQLite cannot
+                # upgrade it and fails at once with "database is locked", busy timeout or not. Reads
+                # (``engine.connect()``) stay deferred and never wait for a writer (WAL).
+                engine.begin = engine.execution_options(**{_IMMEDIATE: True}).begin  # type: ignore[method-assign]
             return engine
         return sa.create_engine(url, pool_pre_ping=True)
     except (sa.exc.ArgumentError, ImportError) as exc:
