@@ -199,6 +199,10 @@ class Watcher:
         read = {key: "failed" if name in failed else "stored" for name, key in names.items()}
         self.store.record_feed_entries(state.id, listed, read, now)
         state = after_success(state, now, self.every, headers, modified=True)
+        if part.interrupted or "failed" in read.values():
+            # Entries are left to read (the run stopped) or to try again: the next poll must get the whole
+            # feed, not a 304.
+            state = state.replace(etag=None, last_modified=None)
         state = self.store.save_feed(state.replace(entries_seen=state.entries_seen + len(read)))
         stored = sum(1 for status in read.values() if status == "stored")
         return FeedPoll(

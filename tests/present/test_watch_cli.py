@@ -408,3 +408,34 @@ def test_watch_cli_ctrl_c_stops_cleanly(site: FeedSite, tmp_path: Path) -> None:
     assert any("not modified (304)" in line for line in lines), "".join(lines) + rest + str(process.returncode)
     rows = _feed_rows(db)
     assert rows["world.rss"]["failures"] == 0 and rows["world.rss"]["etag"] == '"v1"'
+
+
+def test_watch_cli_retries_a_failed_entry_a_few_times_then_leaves_it(site: FeedSite, store_db: str) -> None:
+    url = site.feed("/world.rss", [("ferry", False), ("library", True)])
+    site.server.routes["/news/library.html"] = Reply(503, b"busy")  # the summary-only entry's page fails
+    env = {"RASHOMON_ANALYSE_ON_INGEST": "false"}
+    for attempt in range(1, 4):
+        code, payload, stderr = _watch(store_db, url, env=env)
+        assert code == 0, stderr
+        poll = payload["feeds"][0]
+        assert (poll["status"], poll["new"], poll["failed"]) == ("new", 2 if attempt == 1 else 1, 1)
+        # An entry left to retry: the feed is asked for whole (no validators), or a 304 would hide it.
+        assert "if-none-match" not in site.asked("/world.rss")[-1]
+        assert site.server.requests.count("/news/library.html") == 2 * attempt  # the fetcher tries a 503 twice
+        time.sleep(1.0)
+    code, payload, stderr = _watch(store_db, url, env=env)
+    assert payload["feeds"][0]["status"] == "unchanged"  # tried three times: left alone
+    time.sleep(1.0)
+    code, payload, stderr = _watch(store_db, url, env=env)
+    assert payload["feeds"][0]["status"] == "not_modified"
+    assert site.asked("/world.rss")[-1]["if-none-match"] == '"v1"'
+    assert site.server.requests.count("/news/library.html") == 6
+
+
+def test_watch_cli_honours_retry_after(site: FeedSite, store_db: str) -> None:
+    site.server.routes["/busy.rss"] = Reply(503, b"busy", {"Retry-After": "600"})
+    code, payload, stderr = _watch(store_db, site.server.url("/busy.rss"), env={"RASHOMON_ANALYSE_ON_INGEST": "0"})
+    assert code == 0, stderr
+    assert payload["feeds"][0]["status"] == "failed"
+    row = _feed_rows(store_db)["busy.rss"]
+    assert (row["due_at"] - row["checked_at"]).total_seconds() == pytest.approx(600, abs=1)

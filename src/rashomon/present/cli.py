@@ -834,6 +834,8 @@ def watch(
         watcher = Watcher(urls, settings, store, fetcher, interval)
         if not once:
             err.print(f"watching {len(urls)} feeds or lists every {every}; Ctrl-C stops")
+            if interval.total_seconds() < 60:
+                err.print("[yellow]polling more often than once a minute burdens the servers for little gain[/]")
         try:
             while True:
                 done = watcher.poll(stop)
