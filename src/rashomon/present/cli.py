@@ -799,6 +799,7 @@ def watch(
     """Follow RSS/Atom feeds: poll them (conditional GET: an unchanged feed costs a 304), ingest new entries
     as `ingest` does (stored, analysed, clustered into events), back off from feeds that fail. Each feed's
     state is kept in the store, so a restarted watch reads only new entries. Ctrl-C stops."""
+    import datetime as dt
     import time
 
     from rashomon.ingest import Fetcher
@@ -852,10 +853,12 @@ def watch(
                 )
                 if once or stop():
                     break
-                while not stop() and utc_now() < (upcoming or utc_now()):
-                    time.sleep(min(0.5, max(0.0, ((upcoming or utc_now()) - utc_now()).total_seconds())))
-                if upcoming is None:
-                    time.sleep(1.0)
+                # Sleep until the next feed is due (a second when one is due now), waking to see Ctrl-C.
+                wake = upcoming or utc_now() + dt.timedelta(seconds=1)
+                while not stop() and utc_now() < wake:
+                    time.sleep(min(0.5, max(0.0, (wake - utc_now()).total_seconds())))
+                if stop():
+                    break
         except KeyboardInterrupt as exc:
             err.print("[yellow]stopped at once:[/] the entries being read were not stored; the next watch reads them.")
             raise typer.Exit(130) from exc
