@@ -81,7 +81,6 @@ class Watcher:
         self.every = every
         self.clock = clock
         self._listed: dict[str, tuple[str, ...]] = {}  # OPML list url -> its feeds, as last fetched
-        self._rounds = 0
 
     def watched(self) -> list[str]:
         """Every url followed: those named, and the feeds of the lists among them."""
@@ -121,10 +120,11 @@ class Watcher:
             if polled.status == "listed":
                 self._listed[url] = polled.listed
                 queue.extend(u for u in polled.listed if u not in done)
+        # Only after a poll that stored something (loading the model costs a second or two): it also
+        # analyses what an interrupted earlier run left unanalysed.
         stored = result.summary.added + result.summary.versions
-        if self.settings.analyse_on_ingest and (stored or self._rounds == 0) and not result.summary.interrupted:
+        if self.settings.analyse_on_ingest and stored and not result.summary.interrupted:
             catch_up(self.store, self.settings, result.summary, stop)
-        self._rounds += 1
         return result
 
     def _poll_one(self, state: FeedState, summary: IngestSummary, stop: Callable[[], bool] | None) -> FeedPoll:
