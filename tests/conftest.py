@@ -114,25 +114,31 @@ def _in_schema(url: str, name: str) -> str:
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+def store_db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """``--db`` of an empty store on SQLite and on PostgreSQL (a schema of its own in RASHOMON_TEST_PG_URL;
+    skipped when unset), for tests of commands that open the store themselves."""
+    if request.param == "sqlite":
+        yield str(tmp_path / "store.db")
+        return
+    pg_url = os.environ.get(PG_URL_ENV)
+    if not pg_url:
+        pytest.skip(f"PostgreSQL tests need {PG_URL_ENV} (e.g. postgresql+psycopg://user:pw@127.0.0.1/db)")
+    schema = f"rashomon_test_{uuid.uuid4().hex[:12]}"
+    _schema(pg_url, schema, create=True)
+    try:
+        yield _in_schema(pg_url, schema)
+    finally:
+        _schema(pg_url, schema, create=False)
+
+
+@pytest.fixture
+def store(store_db: str) -> Iterator[Store]:
     """A freshly migrated store on SQLite and on PostgreSQL (RASHOMON_TEST_PG_URL; skipped when unset)."""
-    pg_url = None
-    if request.param == "postgres":
-        pg_url = os.environ.get(PG_URL_ENV)
-        if not pg_url:
-            pytest.skip(f"PostgreSQL tests need {PG_URL_ENV} (e.g. postgresql+psycopg://user:pw@127.0.0.1/db)")
-        schema = f"rashomon_test_{uuid.uuid4().hex[:12]}"
-        _schema(pg_url, schema, create=True)
-        db = _in_schema(pg_url, schema)
-    else:
-        db = str(tmp_path / "store.db")
-    opened = Store.open(Settings(db=db))
+    opened = Store.open(Settings(db=store_db))
     try:
         yield opened
     finally:
         opened.close()
-        if pg_url:
-            _schema(pg_url, schema, create=False)
 
 
 # ----------------------------------------------------------------------------------- HTTP servers

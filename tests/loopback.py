@@ -1,4 +1,4 @@
-"""Loopback HTTP servers for tests: canned replies, a record of every path requested.
+"""Loopback HTTP servers for tests: canned replies, a record of every path requested (and its headers).
 
 Tests start these on 127.0.0.1 or ::1 only (the ``loopback`` fixture in conftest.py).
 """
@@ -8,7 +8,7 @@ from __future__ import annotations
 import socket
 import socketserver
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -23,7 +23,14 @@ class Reply:
     content_length: bool = True  # False: no Content-Length, the body ends when the connection closes
 
 
-Route = Reply | Callable[[str], Reply]
+@dataclass
+class Answer:
+    """A route answered from the request: its path and headers (for conditional GETs)."""
+
+    reply: Callable[[str, Mapping[str, str]], Reply]
+
+
+Route = Reply | Callable[[str], Reply] | Answer
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -31,8 +38,13 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:
         self.server.requests.append(self.path)
+        headers = {k.lower(): v for k, v in self.headers.items()}
+        self.server.headers.append((self.path, headers))
         route = self.server.routes.get(self.path)
-        reply = route(self.path) if callable(route) else route
+        if isinstance(route, Answer):
+            reply = route.reply(self.path, headers)
+        else:
+            reply = route(self.path) if callable(route) else route
         if reply is None:
             reply = Reply(404, b"not found", {"Content-Type": "text/plain"})
         self.send_response(reply.status)
@@ -53,7 +65,15 @@ class _Server(ThreadingHTTPServer):
     def __init__(self, address: tuple[str, int], routes: dict[str, Route]) -> None:
         self.routes = routes
         self.requests: list[str] = []
+        self.headers: list[tuple[str, dict[str, str]]] = []  # (path, lower-case request headers)
         super().__init__(address, _Handler)
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        import sys
+
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return  # the client gave up (a test of timeouts): nothing to report
+        super().handle_error(request, client_address)  # type: ignore[arg-type]
 
     def server_bind(self) -> None:
         # HTTPServer.server_bind looks up the host's fully qualified name; a loopback server needs none.
@@ -84,6 +104,10 @@ class LoopbackServer:
     @property
     def requests(self) -> list[str]:
         return self._server.requests
+
+    @property
+    def headers(self) -> list[tuple[str, dict[str, str]]]:
+        return self._server.headers
 
     def url(self, path: str = "/") -> str:
         host = f"[{self.host}]" if ":" in self.host else self.host

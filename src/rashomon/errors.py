@@ -24,12 +24,16 @@ class SkipArticle(BadInput):
 
 
 class TransientError(RashomonError):
-    """A network or server fault that may pass; retried a bounded number of times."""
+    """A network or server fault that may pass; retried a bounded number of times.
 
-    def __init__(self, source: str, reason: str) -> None:
+    ``retry_after``: seconds the server asked to wait before the next try (``Retry-After``), when it did.
+    """
+
+    def __init__(self, source: str, reason: str, *, retry_after: float | None = None) -> None:
         super().__init__(f"{source}: {reason}")
         self.source = source
         self.reason = reason
+        self.retry_after = retry_after
 
 
 class BlockedAddress(BadInput):

@@ -113,7 +113,36 @@ def ingest(
     the run ends with ``interrupted`` set, and running the same command again resumes where it stopped
     (inputs already stored are skipped; stored articles without an analysis or an event get them).
     """
-    summary = IngestSummary()
+    documents = read_sources(sources, settings, fetcher, absolute=True)
+    summary = store_documents(documents, settings, store, progress=progress, stop=stop)
+    if settings.analyse_on_ingest:
+        catch_up(store, settings, summary, stop)
+    return summary
+
+
+def _stopper(summary: IngestSummary, stop: Callable[[], bool] | None) -> Callable[[], bool]:
+    """Whether the run was asked to stop; once it was, ``summary.interrupted`` says so."""
+
+    def stopped() -> bool:
+        if stop is not None and stop():
+            summary.interrupted = True
+        return summary.interrupted
+
+    return stopped
+
+
+def store_documents(
+    documents: Iterable[RawDocument | Failure],
+    settings: Settings,
+    store: Store,
+    summary: IngestSummary | None = None,
+    progress: Progress | None = None,
+    stop: Callable[[], bool] | None = None,
+) -> IngestSummary:
+    """The store half of ``ingest``: extract and store documents already read (``rashomon watch`` reads a
+    feed itself, with a conditional GET), counting into ``summary``. Analysis and clustering are left to
+    ``catch_up``."""
+    summary = IngestSummary() if summary is None else summary
     batch: list[tuple[str, Article]] = []
     outlet_names = OutletNames.of(store)
 
@@ -141,12 +170,8 @@ def ingest(
                 progress(outcome.source, outcome.status)
         batch.clear()
 
-    def stopped() -> bool:
-        if stop is not None and stop():
-            summary.interrupted = True
-        return summary.interrupted
-
-    for raw in read_sources(sources, settings, fetcher, absolute=True):
+    stopped = _stopper(summary, stop)
+    for raw in documents:
         if isinstance(raw, Failure):
             summary.failures.append(raw)
             if progress:
@@ -170,13 +195,24 @@ def ingest(
         if stopped():
             break
     flush()
-    if settings.analyse_on_ingest and not stopped():
-        for _ in analyse_stored(store, settings, on_failure=summary.failures.append, stop=stopped):
-            summary.analysed += 1
-        if not stopped():
-            from rashomon.events.incremental import cluster_pending
+    return summary
 
-            summary.clustered = len(cluster_pending(store, settings, on_failure=summary.failures.append))
+
+def catch_up(
+    store: Store, settings: Settings, summary: IngestSummary, stop: Callable[[], bool] | None = None
+) -> IngestSummary:
+    """Analyse every stored article without an analysis and cluster the analysed ones into events (the
+    second half of ``ingest``), counting into ``summary``; nothing when the run was interrupted."""
+
+    stopped = _stopper(summary, stop)
+    if stopped():
+        return summary
+    for _ in analyse_stored(store, settings, on_failure=summary.failures.append, stop=stopped):
+        summary.analysed += 1
+    if not stopped():
+        from rashomon.events.incremental import cluster_pending
+
+        summary.clustered += len(cluster_pending(store, settings, on_failure=summary.failures.append))
     return summary
 
 

@@ -7,10 +7,11 @@ entry that holds only a summary has its linked page fetched, when fetching is al
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import io
 import logging
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import BinaryIO
 
 import feedparser
@@ -24,26 +25,44 @@ from rashomon.settings import Settings
 
 logger = logging.getLogger(__name__)
 
+NO_ENTRIES = "feed has no entries"  # the reason of the BadInput a well-formed empty feed raises
+
 
 def looks_like_feed(text: str) -> bool:
     head = text[:2000].lower()
     return bool(re.search(r"<(?:rss|feed|rdf:rdf)[\s>]", head))
 
 
+# (entry key, name of the entry's document) -> read this entry?
+EntryFilter = Callable[[str, str], bool]
+
+
 def read_feed(
-    data: bytes | str, source: str, settings: Settings, fetcher: Fetcher | None, *, entry_offset: int = 0
+    data: bytes | str,
+    source: str,
+    settings: Settings,
+    fetcher: Fetcher | None,
+    *,
+    entry_offset: int = 0,
+    want: EntryFilter | None = None,
 ) -> Iterator[RawDocument | Failure]:
-    """Yield one RawDocument per feed entry (or a Failure naming the entry and the reason)."""
+    """Yield one RawDocument per feed entry (or a Failure naming the entry and the reason).
+
+    ``want`` is asked about each entry first, with the entry's key (``entry_key``) and the source name its
+    document or failure will carry; an entry it refuses is passed over (its page is not fetched).
+    """
     parsed = feedparser.parse(data, sanitize_html=False, resolve_relative_uris=True)
     if not parsed.entries:
         if parsed.bozo:
             raise BadInput(source, f"malformed feed XML ({parsed.bozo_exception})")
-        raise BadInput(source, "feed has no entries")
+        raise BadInput(source, NO_ENTRIES)
     channel = parsed.feed
     channel_title = _channel_outlet(channel.get("title"), channel.get("link"))
     for number, entry in enumerate(parsed.entries, entry_offset + 1):
         link = entry.get("link")
         name = link or f"{source}#entry{number}"
+        if want is not None and not want(entry_key(entry), name):
+            continue
         hints = {
             k: v
             for k, v in {
@@ -166,7 +185,7 @@ def _read_large_feed(
     except etree.XMLSyntaxError as exc:
         yield Failure(source=f"{source}#entry{count + 1}", reason=f"malformed feed XML from here on ({exc})")
     if count == 0:
-        raise BadInput(source, "feed has no entries")
+        raise BadInput(source, NO_ENTRIES)
 
 
 def _one_entry(
@@ -192,6 +211,13 @@ def _one_entry(
         yield from read_feed(wrapped, source, settings, fetcher, entry_offset=number - 1)
     except BadInput as exc:
         yield Failure(source=f"{source}#entry{number}", reason=exc.reason)
+
+
+def entry_key(entry: feedparser.FeedParserDict) -> str:
+    """What identifies an entry across fetches of its feed: its guid / Atom id, else its link, else its title
+    and date; as a SHA-256 digest (an id may be any length)."""
+    identity = entry.get("id") or entry.get("link") or f"{entry.get('title', '')}\x00{_entry_date(entry) or ''}"
+    return hashlib.sha256(str(identity).encode("utf-8", errors="replace")).hexdigest()
 
 
 def _entry_content(entry: feedparser.FeedParserDict) -> str | None:

@@ -7,8 +7,10 @@ The second check closes the gap between checking a name and connecting to it (DN
 
 from __future__ import annotations
 
+import dataclasses
 import logging
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 import httpcore
@@ -22,6 +24,9 @@ logger = logging.getLogger(__name__)
 
 _RETRY_STATUS = {429, 500, 502, 503, 504}
 _MAX_ATTEMPTS = 2
+_PERMANENT = {301, 308}
+# Response headers a caller may need (conditional GET, caching, retry hints); others are dropped.
+_KEPT_HEADERS = ("etag", "last-modified", "cache-control", "expires", "retry-after", "date")
 
 
 @dataclass(frozen=True)
@@ -30,6 +35,9 @@ class Fetched:
     content: bytes
     content_type: str
     charset: str | None
+    status: int = 200  # 304: not modified since the validators sent (``content`` is empty)
+    headers: Mapping[str, str] = field(default_factory=dict)  # lower-case names, those of _KEPT_HEADERS
+    moved_to: str | None = None  # where permanent redirects (301/308) alone led, when the url moved for good
 
 
 class _GuardedBackend(httpcore.SyncBackend):
@@ -96,15 +104,20 @@ class Fetcher:
     def close(self) -> None:
         self._client.close()
 
-    def fetch(self, url: str) -> Fetched:
+    def fetch(self, url: str, headers: Mapping[str, str] | None = None) -> Fetched:
         """GET a url, following at most ``fetch_max_redirects`` redirects, each one checked.
+
+        ``headers`` are sent with every request (``If-None-Match`` / ``If-Modified-Since`` make it a
+        conditional GET: a 304 answer is returned with ``status`` 304 and no content).
 
         Raises:
             BlockedAddress: the url or a redirect target is not a public address.
             BadInput: bad url, HTTP error status, oversized body.
-            TransientError: timeouts, connection failures, 429/5xx after retries.
+            TransientError: timeouts, connection failures, 429/5xx after retries (with the server's
+                ``Retry-After`` in seconds, when it sent one).
         """
         current = url
+        permanent = True  # every redirect so far was permanent
         for _ in range(self.settings.fetch_max_redirects + 1):
             try:
                 check_url(current, resolver=self._resolver, allowed=self._allowed)
@@ -113,33 +126,41 @@ class Fetcher:
                     raise
                 # Name the input, as every other fetch error does, and say where the redirect led.
                 raise type(exc)(url, f"redirect to {current} refused: {exc.reason}") from exc
-            response_or_next = self._get_once(url, current)
+            response_or_next = self._get_once(url, current, headers or {})
             if isinstance(response_or_next, Fetched):
+                if permanent and current != url:
+                    return dataclasses.replace(response_or_next, moved_to=current)
                 return response_or_next
-            current = response_or_next
+            current, status = response_or_next
+            permanent = permanent and status in _PERMANENT
         raise BadInput(url, f"more than {self.settings.fetch_max_redirects} redirects")
 
-    def _get_once(self, original: str, url: str) -> Fetched | str:
+    def _get_once(self, original: str, url: str, headers: Mapping[str, str]) -> Fetched | tuple[str, int]:
+        """The response, or the next url of a redirect and the redirect's status."""
         last_error = ""
+        retry_after: float | None = None
         for attempt in range(_MAX_ATTEMPTS):
             try:
-                with self._client.stream("GET", url) as response:
-                    if response.is_redirect:
+                with self._client.stream("GET", url, headers=dict(headers)) as response:
+                    if response.is_redirect and response.status_code != 304:  # httpx: every 3xx
                         location = response.headers.get("location")
                         if not location:
                             raise BadInput(original, f"redirect without a Location header from {url}")
-                        return str(response.url.join(location))
+                        return str(response.url.join(location)), response.status_code
                     if response.status_code in _RETRY_STATUS:
                         last_error = f"HTTP {response.status_code} from {url}"
+                        retry_after = retry_after_seconds(response.headers.get("retry-after"))
                         continue
                     if response.status_code >= 400:
                         raise BadInput(original, f"HTTP {response.status_code} from {url}")
-                    body = self._read_capped(original, response)
+                    body = b"" if response.status_code == 304 else self._read_capped(original, response)
                     return Fetched(
                         url=str(response.url),
                         content=body,
                         content_type=response.headers.get("content-type", "").split(";")[0].strip().lower(),
                         charset=response.charset_encoding,
+                        status=response.status_code,
+                        headers={k: response.headers[k] for k in _KEPT_HEADERS if k in response.headers},
                     )
             except httpx.TimeoutException as exc:
                 last_error = f"timed out fetching {url} ({type(exc).__name__})"
@@ -151,7 +172,7 @@ class Fetcher:
             except httpx.InvalidURL as exc:
                 raise BadInput(original, f"invalid url ({exc})") from exc
             logger.debug("attempt %d failed: %s", attempt + 1, last_error)
-        raise TransientError(original, last_error)
+        raise TransientError(original, last_error, retry_after=retry_after)
 
     def _read_capped(self, source: str, response: httpx.Response) -> bytes:
         cap = self.settings.max_input_bytes
@@ -166,3 +187,23 @@ class Fetcher:
                 raise BadInput(source, f"response exceeds the {cap:,}-byte limit")
             chunks.append(chunk)
         return b"".join(chunks)
+
+
+def retry_after_seconds(value: str | None) -> float | None:
+    """Seconds a ``Retry-After`` header asks to wait (a number of seconds or an HTTP date), else None."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    from email.utils import parsedate_to_datetime
+
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        return None
+    import datetime as dt
+
+    return max(0.0, (when - dt.datetime.now(dt.UTC)).total_seconds())

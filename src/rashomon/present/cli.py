@@ -191,11 +191,13 @@ def _fetcher(settings: Settings, disabled: bool) -> Iterator[Fetcher | None]:
 
 class _StopRequest:
     """Ctrl-C during a long write: the first press asks the run to stop after the current batch (it is
-    stored, nothing is half-written); a second press stops at once."""
+    stored, nothing is half-written); a second press stops at once. ``signals``: others that ask the same
+    (``watch`` stops on SIGTERM too, as a service manager sends it)."""
 
-    def __init__(self) -> None:
+    def __init__(self, *signals: signal.Signals) -> None:
         self.requested = False
-        self._previous: Any = None
+        self._signals = (signal.SIGINT, *signals)
+        self._previous: dict[signal.Signals, Any] = {}
 
     def __call__(self) -> bool:
         return self.requested
@@ -210,12 +212,12 @@ class _StopRequest:
 
     def __enter__(self) -> _StopRequest:
         if threading.current_thread() is threading.main_thread():
-            self._previous = signal.signal(signal.SIGINT, self._handle)
+            self._previous = {number: signal.signal(number, self._handle) for number in self._signals}
         return self
 
     def __exit__(self, *exc: object) -> None:
-        if self._previous is not None:
-            signal.signal(signal.SIGINT, self._previous)
+        for number, previous in self._previous.items():
+            signal.signal(number, previous)
 
 
 OUTLET_WINDOW = 200  # articles whose outlets are named together when a long stream is printed as it comes
@@ -795,3 +797,128 @@ def token_create(
             return
     out.print(token)
     err.print(f"token for {name!r} created: send it as 'Authorization: Bearer <token>'; it is not shown again")
+
+
+@app.command()
+def watch(
+    feeds: Annotated[
+        list[str],
+        typer.Argument(metavar="FEED_OR_OPML", help="Feed urls (RSS/Atom), and OPML files or urls listing feeds."),
+    ],
+    every: Annotated[str, typer.Option("--every", help="How often each feed is polled: 30s, 15m, 1h, 1h30m.")] = "15m",
+    once: Annotated[bool, typer.Option("--once", help="Poll the feeds that are due once, then exit (cron).")] = False,
+    db: DbOption = None,
+    allow_private_network: PrivateOption = False,
+    no_analyse: Annotated[bool, typer.Option("--no-analyse", help="Store only; analyse later.")] = False,
+    model: ModelOption = None,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="With --once: exit non-zero when a feed or an entry failed.")
+    ] = False,
+    fmt: Annotated[
+        Format, typer.Option("--format", "-f", help="With --once: json prints what the poll did on stdout.")
+    ] = Format.table,
+) -> None:
+    """Follow RSS/Atom feeds: poll them (conditional GET: an unchanged feed costs a 304), ingest new entries
+    as `ingest` does (stored, analysed, clustered into events), back off from feeds that fail. Each feed's
+    state is kept in the store, so a restarted watch reads only new entries. Ctrl-C stops."""
+    import datetime as dt
+    import time
+
+    from rashomon.ingest import Fetcher
+    from rashomon.ingest.watch import parse_interval
+    from rashomon.present.output import err, print_json, print_poll, print_round, report_failures, sink_to
+    from rashomon.store import Store
+    from rashomon.watcher import Watcher, utc_now
+
+    try:
+        interval = parse_interval(every)
+    except ValueError as exc:
+        _usage_error(f"--every: {exc}")
+        return
+    if fmt == Format.json and not once:
+        _usage_error("--format json works with --once (one JSON object for one poll)")
+    if strict and not once:
+        _usage_error("--strict works with --once (a watch that runs on is not ended by a failing feed)")
+    settings = _settings(
+        db=db,
+        allow_private_network=allow_private_network or None,
+        model=model,
+        analyse_on_ingest=False if no_analyse else None,
+    )
+    with _errors(settings.db):
+        urls = _watch_urls(feeds, settings.max_input_bytes)
+    failed = False
+    with (
+        _errors(settings.db),
+        _StopRequest(signal.SIGTERM) as stop,
+        Store.open(settings) as store,
+        Fetcher(settings) as fetcher,
+    ):
+        watcher = Watcher(urls, settings, store, fetcher, interval)
+        if not once:
+            err.print(f"watching {len(urls)} feeds or lists every {every}; Ctrl-C stops")
+            if interval.total_seconds() < 60:
+                err.print("[yellow]polling more often than once a minute burdens the servers for little gain[/]")
+        try:
+            while True:
+                done = watcher.poll(stop)
+                now = utc_now()
+                report_failures(done.summary.failures)
+                for polled in done.polls:
+                    print_poll(polled, now)
+                upcoming = watcher.next_due()
+                print_round(done.polls, done.summary, None if once else upcoming, now)
+                failed = (
+                    failed
+                    or any(p.status == "failed" for p in done.polls)
+                    or any(not f.skipped for f in done.summary.failures)
+                )
+                if once or stop():
+                    break
+                # Sleep until the next feed is due (a second when one is due now), waking to see Ctrl-C.
+                wake = upcoming or utc_now() + dt.timedelta(seconds=1)
+                while not stop() and utc_now() < wake:
+                    time.sleep(min(0.5, max(0.0, (wake - utc_now()).total_seconds())))
+                if stop():
+                    break
+        except KeyboardInterrupt as exc:
+            err.print("[yellow]stopped at once:[/] the entries being read were not stored; the next watch reads them.")
+            raise typer.Exit(130) from exc
+    if once and fmt == Format.json:
+        with sink_to(None) as sink:
+            print_json(sink, {"watch": done.to_dict()})
+    if stop():
+        err.print("[yellow]stopped:[/] every feed's state is stored; the next watch goes on from there.")
+        raise typer.Exit(130)
+    raise typer.Exit(1 if strict and failed else 0)
+
+
+def _watch_urls(arguments: list[str], cap: int) -> list[str]:
+    """Feed and OPML urls as given; OPML files read here, each giving the feeds it lists.
+
+    Raises:
+        BadInput: a file that cannot be read or is not an OPML list.
+    """
+    import re
+    from pathlib import Path
+
+    from rashomon.errors import BadInput
+    from rashomon.ingest.watch import looks_like_opml, parse_opml
+
+    urls: list[str] = []
+    for argument in arguments:
+        if re.match(r"^https?://", argument, re.IGNORECASE):
+            urls.append(argument)
+            continue
+        try:
+            with open(argument, "rb") as handle:
+                data = handle.read(cap + 1)
+        except OSError as exc:
+            raise BadInput(argument, f"not a feed url, and not a readable OPML file ({exc.strerror or exc})") from exc
+        if len(data) > cap or not looks_like_opml(data):
+            raise BadInput(
+                argument,
+                "not an OPML list: watch follows feeds by their http(s) url (`rashomon ingest` reads feed files)",
+            )
+        urls.extend(parse_opml(data, str(Path(argument))))
+    return list(dict.fromkeys(urls))

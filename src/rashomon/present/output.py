@@ -206,3 +206,55 @@ def event_table(events: list[Any], sink: Sink | None = None) -> None:
             Text(safe_text("\n".join(a.source for a in event.articles))),
         )
     (sink.console if sink else out).print(table)
+
+
+def _when(moment: Any, now: Any) -> str:
+    """``12:15:00 (in 15m)``: a due time in local time, and how far off it is."""
+    import datetime as dt
+    import math
+
+    from rashomon.ingest.watch import describe_interval
+
+    wait = dt.timedelta(seconds=math.ceil(max(moment - now, dt.timedelta(0)).total_seconds()))
+    return f"{moment.astimezone():%Y-%m-%d %H:%M:%S} (in {describe_interval(wait)})"
+
+
+def print_poll(poll: Any, now: Any) -> None:
+    """One line on stderr per polled feed: what came of it, and when it is due again."""
+    if poll.status == "new":
+        what = f"{poll.new} new of {poll.entries} entries ({poll.stored} stored, {poll.failed} failed)"
+    elif poll.status == "unchanged":
+        what = f"nothing new ({poll.entries} entries, all seen)"
+    elif poll.status == "not_modified":
+        what = "not modified (304)"
+    elif poll.status == "listed":
+        what = f"OPML list of {len(poll.listed)} feeds"
+    else:
+        what = f"failed ({poll.failures} in a row): {poll.error}"
+    line = Text.assemble(
+        ("feed ", "bold"),
+        poll.url,
+        ": ",
+        (what, "red" if poll.status == "failed" else ""),
+        f"; {'next try' if poll.status == 'failed' else 'next poll'} {_when(poll.due_at, now)}" if poll.due_at else "",
+    )
+    if poll.moved_to:
+        line.append(f" (moved permanently to {poll.moved_to}: followed there from now on)")
+    err.print(Text(safe_text(line.plain), spans=line.spans))
+
+
+def print_round(polls: list[Any], summary: Any, next_due: Any, now: Any) -> None:
+    """The round's summary line on stderr: feeds by outcome, what the store gained, the next poll."""
+    count = {
+        s: sum(1 for p in polls if p.status == s) for s in ("new", "unchanged", "not_modified", "failed", "listed")
+    }
+    failed = [f for f in summary.failures if not f.skipped]
+    parts = [
+        f"{len(polls)} feeds polled: {count['new']} with new entries, {count['not_modified']} not modified, "
+        f"{count['unchanged']} unchanged, {count['failed']} failed",
+        f"{summary.added} added, {summary.duplicate + summary.republished} copies of stored articles, "
+        f"{summary.analysed} analysed, {summary.clustered} clustered, {len(failed)} entries failed",
+    ]
+    if next_due is not None:
+        parts.append(f"next poll {_when(next_due, now)}")
+    err.print(Text(safe_text("; ".join(parts))))

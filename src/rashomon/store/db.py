@@ -29,6 +29,7 @@ from rashomon.ingest import dedup
 from rashomon.records import Analysis, Article, Carrier, Dateline, IngestOutcome, published_instant
 from rashomon.settings import Settings
 from rashomon.store.events_db import EventStoreMixin
+from rashomon.store.feeds_db import FeedsMixin
 from rashomon.store.names_db import OutletNamesMixin
 from rashomon.store.schema import analyses, article_entities, articles, carriers, inputs, minhash_bands
 from rashomon.store.search_db import SearchMixin, index_analyses, index_article
@@ -101,6 +102,9 @@ def check_sqlite_file(path: Path, *, must_exist: bool) -> None:
         raise StoreError(f"the store {path} is truncated ({len(head)} bytes): it is damaged")
 
 
+_IMMEDIATE = "rashomon_sqlite_immediate"  # execution option: begin with BEGIN IMMEDIATE
+
+
 def create_db_engine(db: str, *, read_only: bool = False, immutable: bool = False) -> Engine:
     url = database_url(db)
     try:
@@ -126,8 +130,15 @@ def create_db_engine(db: str, *, read_only: bool = False, immutable: bool = Fals
 
             @sa.event.listens_for(engine, "begin")
             def _sqlite_begin(conn: Connection) -> None:
-                conn.exec_driver_sql("BEGIN")
+                conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get(_IMMEDIATE) else "BEGIN")
 
+            if not read_only:
+                # A write transaction (``engine.begin()``, the only way this package writes) takes the write
+                # lock when it starts. Begun deferred, one that reads first holds a snapshot; if another
+                # process (``ingest`` beside ``watch`` or the web app) commits meanwhile, SQLite cannot
+                # upgrade it and fails at once with "database is locked", busy timeout or not. Reads
+                # (``engine.connect()``) stay deferred and never wait for a writer (WAL).
+                engine.begin = engine.execution_options(**{_IMMEDIATE: True}).begin  # type: ignore[method-assign]
             return engine
         # A pool of connections shared by the threads of a server (web requests, the comparer, jobs).
         return sa.create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20, pool_timeout=60)
@@ -197,7 +208,7 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-class Store(EventStoreMixin, OutletNamesMixin, TokensMixin, SearchMixin):
+class Store(EventStoreMixin, FeedsMixin, OutletNamesMixin, TokensMixin, SearchMixin):
     """The article store. Open with ``Store.open(settings)``; every write is one transaction per batch."""
 
     def __init__(self, engine: Engine, settings: Settings, *, read_only: bool = False) -> None:

@@ -217,3 +217,36 @@ comparisons = Table(
     Column("failure", Text),
     Column("computed_at", DateTime(timezone=True), nullable=False),
 )
+
+# Feeds followed by `rashomon watch` (0008): ``url`` as the user named it, ``fetch_url`` where it lives now
+# (a permanent redirect moves it), the HTTP validators of the last answer, the schedule and the failures.
+feeds = Table(
+    "feeds",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("url", Text, nullable=False, unique=True),
+    Column("fetch_url", Text, nullable=False),
+    Column("kind", String(8), nullable=False),  # feed | list (an OPML list of feeds)
+    Column("etag", Text),
+    Column("last_modified", Text),
+    Column("checked_at", DateTime(timezone=True)),
+    Column("ok_at", DateTime(timezone=True)),
+    Column("due_at", DateTime(timezone=True)),
+    Column("failures", Integer, nullable=False),  # consecutive
+    Column("last_error", Text),
+    Column("entries_seen", Integer, nullable=False),  # entries read since the feed was first followed
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+# The entries of each feed already read (their key: a digest of the guid, else the link): a restarted watch
+# reads only new ones. ``status`` stored | failed; a failed entry is tried again, up to a few attempts.
+feed_entries = Table(
+    "feed_entries",
+    metadata,
+    Column("feed_id", Integer, ForeignKey("feeds.id", ondelete="CASCADE"), primary_key=True),
+    Column("entry_key", String(64), primary_key=True),
+    Column("status", String(16), nullable=False),
+    Column("attempts", Integer, nullable=False),
+    Column("first_seen", DateTime(timezone=True), nullable=False),
+    Column("last_seen", DateTime(timezone=True), nullable=False),  # last fetch of the feed that listed it
+)
