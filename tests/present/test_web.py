@@ -234,3 +234,15 @@ def test_web_event_page_draws_voices_and_timeline_on_the_server(client: TestClie
     dated = [t for t in compared["timeline"] if re.match(r"\d{4}-\d{2}-\d{2}", t["date"] or "")]
     assert timeline.count("<circle") == len(dated) > 0
     assert "style=" not in voices + timeline and "<script" not in voices + timeline
+
+
+def test_web_api_quotes_across_the_store(client: TestClient) -> None:
+    every = client.get("/api/v1/quotes", params={"limit": 500}).json()["quotes"]
+    assert every and all({"article_id", "outlet", "speaker", "text", "kind"} <= set(q) for q in every)
+    first, second = (client.get("/api/v1/quotes", params={"limit": 3, "offset": o}).json()["quotes"] for o in (0, 3))
+    assert first == every[:3] and second == every[3:6]
+    torch = client.get("/api/v1/quotes", params={"outlet": "The Daily Torch", "limit": 500}).json()["quotes"]
+    assert torch and {q["outlet"] for q in torch} == {"The Daily Torch"}
+    assert len(torch) == len([q for q in every if q["outlet"] == "The Daily Torch"])
+    reacted = client.get("/api/v1/quotes", params={"q": "state reacted"}).json()["quotes"]
+    assert reacted and all("react" in q["text"].lower() for q in reacted)

@@ -81,37 +81,56 @@ def event_version(row: dict[str, Any], compare_version: str) -> str:
 class SearchMixin:
     engine: Engine
 
-    def _matches(self, conn: Connection, words: list[str], kind: str, limit: int) -> list[tuple[str, str | None]]:
-        """(article id, record as JSON) of the documents of ``kind`` with every word, best first."""
-        live = articles.c.superseded_by.is_(None)
-        if conn.dialect.name == "sqlite":
+    def _matches(
+        self,
+        conn: Connection,
+        words: list[str],
+        kind: str,
+        limit: int,
+        *,
+        offset: int = 0,
+        outlet: str | None = None,
+    ) -> list[tuple[str, str | None]]:
+        """(article id, record as JSON) of the documents of ``kind`` with every word, best first (with no
+        words: all of them, newest first), optionally only from one outlet."""
+        query = (
+            sa.select(search_docs.c.article_id, search_docs.c.data)
+            .join(articles, articles.c.id == search_docs.c.article_id)
+            .where(search_docs.c.kind == kind, articles.c.superseded_by.is_(None))
+        )
+        if outlet:
+            query = query.where(sa.func.lower(articles.c.outlet) == outlet.lower())
+        params: dict[str, Any] = {}
+        newest = (articles.c.published_at.desc().nulls_last(), search_docs.c.id)
+        if not words:
+            query = query.order_by(*newest)
+        elif conn.dialect.name == "sqlite":
             fts = sa.table("search_fts", sa.column("rowid"))
             query = (
-                sa.select(search_docs.c.article_id, search_docs.c.data)
-                .select_from(fts)
-                .join(search_docs, search_docs.c.id == fts.c.rowid)
-                .join(articles, articles.c.id == search_docs.c.article_id)
-                .where(sa.text("search_fts MATCH :match"), search_docs.c.kind == kind, live)
-                .order_by(sa.text("bm25(search_fts)"), articles.c.published_at.desc().nulls_last(), search_docs.c.id)
-                .limit(limit)
+                query.join(fts, fts.c.rowid == search_docs.c.id)
+                .where(sa.text("search_fts MATCH :match"))
+                .order_by(sa.text("bm25(search_fts)"), *newest)
             )
-            params = {"match": fts5_query(words)}
+            params["match"] = fts5_query(words)
         else:
             vector = sa.func.to_tsvector(sa.literal_column("'english'"), search_docs.c.text)
             wanted = sa.func.plainto_tsquery(sa.literal_column("'english'"), " ".join(words))
-            query = (
-                sa.select(search_docs.c.article_id, search_docs.c.data)
-                .join(articles, articles.c.id == search_docs.c.article_id)
-                .where(vector.bool_op("@@")(wanted), search_docs.c.kind == kind, live)
-                .order_by(
-                    sa.func.ts_rank(vector, wanted).desc(),
-                    articles.c.published_at.desc().nulls_last(),
-                    search_docs.c.id,
-                )
-                .limit(limit)
-            )
-            params = {}
-        return [(r[0], r[1]) for r in conn.execute(query, params)]
+            query = query.where(vector.bool_op("@@")(wanted)).order_by(sa.func.ts_rank(vector, wanted).desc(), *newest)
+        return [(r[0], r[1]) for r in conn.execute(query.limit(limit).offset(offset), params)]
+
+    def _with_outlets(self, conn: Connection, found: list[tuple[str, str | None]]) -> list[dict[str, Any]]:
+        query = sa.select(articles.c.id, articles.c.outlet).where(articles.c.id.in_({a for a, _ in found}))
+        outlets = {article_id: outlet for article_id, outlet in conn.execute(query)}
+        return [{"article_id": a, "outlet": outlets.get(a), **json.loads(data)} for a, data in found if data]
+
+    def list_quotes(
+        self, *, query: str = "", outlet: str | None = None, limit: int = 50, offset: int = 0
+    ) -> list[dict[str, Any]]:
+        """Quotations across the store: with ``query``, those with every word, best first; else the newest
+        first; optionally only one outlet's."""
+        with self.engine.connect() as conn:
+            found = self._matches(conn, search_words(query), "quote", limit, offset=offset, outlet=outlet)
+            return self._with_outlets(conn, found)
 
     def search(self, query: str, *, limit: int = 50) -> dict[str, list[dict[str, Any]]]:
         """Articles, quotations and claims with every word of ``query`` (stemmed: "protest" finds
@@ -121,21 +140,12 @@ class SearchMixin:
             return {"articles": [], "quotes": [], "claims": []}
         with self.engine.connect() as conn:
             found = {kind: self._matches(conn, words, kind, limit) for kind in ("article", "quote", "claim")}
-            ids = sorted({a for hits in found.values() for a, _ in hits})
+            columns = (articles.c[k] for k in ("id", "source", "title", "outlet", "published"))
+            ids = {a for a, _ in found["article"]}
             meta = {
-                r["id"]: dict(r)
-                for r in conn.execute(
-                    sa.select(*(articles.c[k] for k in ("id", "source", "title", "outlet", "published"))).where(
-                        articles.c.id.in_(ids)
-                    )
-                ).mappings()
+                r["id"]: dict(r) for r in conn.execute(sa.select(*columns).where(articles.c.id.in_(ids))).mappings()
             }
-        quotes = [
-            {"article_id": a, "outlet": meta[a]["outlet"], **json.loads(data)} for a, data in found["quote"] if data
-        ]
-        claims = [
-            {"article_id": a, "outlet": meta[a]["outlet"], **json.loads(data)} for a, data in found["claim"] if data
-        ]
+            quotes, claims = self._with_outlets(conn, found["quote"]), self._with_outlets(conn, found["claim"])
         return {"articles": [meta[a] for a, _ in found["article"]], "quotes": quotes, "claims": claims}
 
     # ------------------------------------------------------------------------------------- comparisons

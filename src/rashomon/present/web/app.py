@@ -346,6 +346,19 @@ def create_app(
         """One article with its analysis (the shape of ``rashomon show ARTICLE --format json``)."""
         return {"articles": [_article_record(store(request), ref)]}
 
+    @app.get("/api/v1/quotes", tags=["quotes"])
+    def api_quotes(
+        request: Request,
+        q: str = Query("", max_length=200, description="only quotations with every word (stemmed), best first"),
+        outlet: str | None = Query(None, max_length=200, description="only this outlet's quotations"),
+        limit: int = Query(PAGE_SIZE, ge=1, le=MAX_PAGE),
+        offset: int = Query(0, ge=0),
+    ) -> dict[str, Any]:
+        """Who said what across the store: quotations (the shape of ``quotes`` in ``rashomon show --format
+        json``, with their article and outlet), newest first unless ``q`` ranks them."""
+        found = store(request).list_quotes(query=q, outlet=outlet, limit=limit, offset=offset)
+        return {"quotes": found, "limit": limit, "offset": offset}
+
     @app.get("/api/v1/search", tags=["search"])
     def api_search(
         request: Request,
