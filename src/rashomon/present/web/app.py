@@ -9,6 +9,7 @@ computed in the background when an event changes and stored (background.py): pag
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import tempfile
@@ -535,7 +536,13 @@ def create_app(
         status, result, event, failure = comparison(request, event_id)
         parts = rendered(result) if result is not None else {"section": None, "columns": []}
         context = {"event": event, "status": status, "failure": failure, **parts}
-        return templates.TemplateResponse(request, "event.html", context)
+        if result is None:
+            return templates.TemplateResponse(request, "event.html", context)
+        # The whole page once per stored comparison and state of the event (its reports as listed).
+        state = "|".join([status, *(f"{a.article_id}:{a.title}:{a.outlet}" for a in event.articles)])
+        key = "page." + hashlib.sha256(state.encode("utf-8", "surrogatepass")).hexdigest()
+        page = decoded.derived(result, key, lambda: templates.get_template("event.html").render(context))
+        return HTMLResponse(page)
 
     @app.get("/events/{event_id:int}.{fmt}", include_in_schema=False)
     def event_download(request: Request, event_id: int, fmt: str) -> Response:

@@ -29,11 +29,19 @@ def claim_columns(event: ComparedEvent) -> list[dict[str, Any]]:
     columns: dict[str, list[dict[str, Any]]] = {str(a["source"]): [] for a in event.articles}
     for group in event.claims:
         for statement in group.statements:
-            others = [
-                {"anchor": anchor(o.article_id, o.claim_id), "outlet": label.get(o.source, o.source)}
-                for o in group.statements
-                if o.source != statement.source
-            ]
+            others = []
+            for other in group.statements:
+                if other.source == statement.source:
+                    continue
+                name = label.get(other.source, other.source)
+                repeat = sum(1 for o in others if o["name"] == name)
+                others.append(
+                    {
+                        "anchor": anchor(other.article_id, other.claim_id),
+                        "name": name,
+                        "outlet": f"{name} ({repeat + 1})" if repeat else name,  # two statements, one outlet
+                    }
+                )
             columns.setdefault(statement.source, []).append(
                 {
                     "anchor": anchor(statement.article_id, statement.claim_id),
