@@ -188,7 +188,8 @@ tokens = Table(
 # What search finds (0007): each article's title and text (kind "article"), each quotation ("quote") and claim
 # ("claim") of its analysis, by its position there, with its record as search returns it (no analysis is
 # decoded to answer a search). SQLite indexes it with the FTS5 table ``search_fts``
-# (kept in step by triggers), PostgreSQL with the GIN index ``ix_search_docs_tsv`` on its English tsvector:
+# (kept in step by triggers), PostgreSQL with the GIN index ``ix_search_docs_tsv`` on its English tsvector
+# (the generated column ``search_tsv``):
 # both are made by the migration, outside this metadata (see FULL_TEXT_OBJECTS).
 search_docs = Table(
     "search_docs",
@@ -200,7 +201,7 @@ search_docs = Table(
     Column("text", Text, nullable=False),
     Column("data", Text),  # the quotation or claim as the search API returns it (JSON), None for an article
 )
-FULL_TEXT_OBJECTS = ("search_fts", "ix_search_docs_tsv")
+FULL_TEXT_OBJECTS = ("search_fts", "ix_search_docs_tsv", "search_tsv")
 
 # Each event's comparison (0007), computed in the background when the event changes: ``version`` names the
 # state of the event it was computed on; ``data`` is the comparison's JSON, None when fewer than two outlets

@@ -113,7 +113,7 @@ class SearchMixin:
             )
             params["match"] = fts5_query(words)
         else:
-            vector = sa.func.to_tsvector(sa.literal_column("'english'"), search_docs.c.text)
+            vector = sa.literal_column("search_docs.search_tsv")
             wanted = sa.func.plainto_tsquery(sa.literal_column("'english'"), " ".join(words))
             query = query.where(vector.bool_op("@@")(wanted)).order_by(sa.func.ts_rank(vector, wanted).desc(), *newest)
         return [(r[0], r[1]) for r in conn.execute(query.limit(limit).offset(offset), params)]
