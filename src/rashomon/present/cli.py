@@ -773,3 +773,7 @@ def token_create(
             return
     out.print(token)
     err.print(f"token for {name!r} created: send it as 'Authorization: Bearer <token>'; it is not shown again")
+
+
+# The scale commands (batch, export) live in their own module; importing it registers them on ``app``.
+from rashomon.present import scale_cli  # noqa: E402,F401
