@@ -17,17 +17,17 @@ import pytest
 pytest.importorskip("distributed")
 pytest.importorskip("pyarrow")
 
-import pyarrow.dataset as ds  # noqa: E402
-from distributed import Client, LocalCluster  # noqa: E402
-from typer.testing import CliRunner  # noqa: E402
+import pyarrow.dataset as ds
+from distributed import Client, LocalCluster
+from typer.testing import CliRunner
 
-from rashomon.pipeline import compare_sources  # noqa: E402
-from rashomon.present.cli import app  # noqa: E402
-from rashomon.scale.batch import run_batch  # noqa: E402
-from rashomon.scale.export import export_store  # noqa: E402
-from rashomon.settings import Settings  # noqa: E402
-from rashomon.store import Store  # noqa: E402
-from tests.events import texts  # noqa: E402
+from rashomon.pipeline import compare_sources
+from rashomon.present.cli import app
+from rashomon.scale.batch import run_batch
+from rashomon.scale.export import export_store
+from rashomon.settings import Settings
+from rashomon.store import Store
+from tests.events import texts
 
 REPO = Path(__file__).resolve().parents[2]
 PARTITION = 3  # lines of JSON Lines a task: the wire file below becomes four partitions
@@ -88,11 +88,7 @@ def _events(out: Path) -> dict[str, tuple[Any, ...]]:
 
 
 def _files(out: Path) -> dict[str, bytes]:
-    return {
-        str(p.relative_to(out)): p.read_bytes()
-        for p in sorted(out.rglob("*.parquet"))
-        if "_work" not in p.parts
-    }
+    return {str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*.parquet")) if "_work" not in p.parts}
 
 
 @pytest.fixture(scope="module")
@@ -135,7 +131,9 @@ def test_batch_rerun_reuses_every_task(first_run: tuple[Path, Any], client: Clie
     assert _files(out) == before  # same names, same bytes
 
 
-def test_batch_lost_worker_costs_a_retry(client: Client, inputs: list[str], first_run: tuple[Path, Any], tmp_path: Path) -> None:
+def test_batch_lost_worker_costs_a_retry(
+    client: Client, inputs: list[str], first_run: tuple[Path, Any], tmp_path: Path
+) -> None:
     """The worker process dies (os._exit) when it starts its first analysis task: the nanny starts a new
     worker, the scheduler runs the task again, and the tables are complete, without duplicates."""
     from distributed.diagnostics.plugin import WorkerPlugin

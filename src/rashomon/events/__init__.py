@@ -13,7 +13,15 @@ def features_or_failure(item):  # type: ignore[no-untyped-def]
         return failure_of(exc, item.article.source, "events")
 
 
-__all__ = ["ArticleFeatures", "ClusterParams", "Clusterer", "cluster_events", "cluster_features", "features_of", "group_events"]
+__all__ = [
+    "ArticleFeatures",
+    "ClusterParams",
+    "Clusterer",
+    "cluster_events",
+    "cluster_features",
+    "features_of",
+    "group_events",
+]
 
 
 def cluster_events(items, params=None, on_failure=None):  # type: ignore[no-untyped-def]

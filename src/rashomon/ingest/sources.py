@@ -176,7 +176,7 @@ def read_part(
 
 
 def container_kind(path: str) -> str | None:
-    """"jsonl" or "warc" when a file is a container read record by record, so that it can be read in parts;
+    """ "jsonl" or "warc" when a file is a container read record by record, so that it can be read in parts;
     None for any other file (and for a container that the reader would not read as one), read whole."""
     kind = _kind_from_name(path)
     try:

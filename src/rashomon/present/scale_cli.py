@@ -52,10 +52,13 @@ def _progress_bar() -> Any:
 
 @app.command()
 def batch(
-    sources: Annotated[list[str], typer.Argument(help="Files, folders or globs (JSON Lines and WARC files are split).")],
+    sources: Annotated[
+        list[str], typer.Argument(help="Files, folders or globs (JSON Lines and WARC files are split).")
+    ],
     out: Annotated[str, typer.Option("--out", help="Folder of the Parquet dataset (and of the run's work files).")],
     workers: Annotated[
-        int | None, typer.Option("--workers", min=1, help="Worker processes of the local cluster [default: one per core].")
+        int | None,
+        typer.Option("--workers", min=1, help="Worker processes of the local cluster [default: one per core]."),
     ] = None,
     scheduler: Annotated[
         str | None, typer.Option("--scheduler", help="Address of a running Dask scheduler (tcp://HOST:8786).")

@@ -60,7 +60,8 @@ class BatchSummary:
     events: int = 0
     compared: int = 0
     failures: list[Failure] = field(default_factory=list)
-    seconds: dict[str, float] = field(default_factory=dict)
+    seconds: dict[str, float] = field(default_factory=dict)  # wall time of each stage
+    task_seconds: dict[str, float] = field(default_factory=dict)  # time its tasks took, summed over workers
     removed: int = 0  # stale part files of an earlier run over other inputs
     out: str = ""
     dashboard: str | None = None
@@ -79,6 +80,7 @@ class BatchSummary:
             "failed": len([f for f in self.failures if not f.skipped]),
             "failed_by_stage": failures_by_stage(self.failures),
             "seconds": {k: round(v, 3) for k, v in self.seconds.items()},
+            "task_seconds": {k: round(v, 3) for k, v in self.task_seconds.items()},
             "removed": self.removed,
             "stored": self.stored,
             "dashboard": self.dashboard,
@@ -96,24 +98,30 @@ def require_extra() -> None:
         ) from exc
 
 
-def _model_plugin(model: str) -> Any:
+def _model_plugin(settings: Settings) -> Any:
     from distributed.diagnostics.plugin import WorkerPlugin
 
-    class LoadModel(WorkerPlugin):  # type: ignore[misc]
-        """Loads the spaCy model when a worker starts (and restarts), once per worker process."""
+    class LoadModels(WorkerPlugin):  # type: ignore[misc]
+        """Loads the spaCy model (and the sentence encoder the comparison uses, when it is on) when a worker
+        starts or restarts: once per worker process, not once per task."""
 
-        name = "rashomon-model"
+        name = "rashomon-models"
 
-        def __init__(self, model: str) -> None:
+        def __init__(self, model: str, embeddings: bool) -> None:
             self.model = model
+            self.embeddings = embeddings
 
         def setup(self, worker: Any) -> None:
             from rashomon.analyse.core import prepare
             from rashomon.analyse.nlp import load_model
 
             prepare(load_model(self.model))
+            if self.embeddings:
+                from rashomon.embeddings import load_encoder
 
-    return LoadModel(model)
+                load_encoder()
+
+    return LoadModels(settings.model, settings.compare_embeddings)
 
 
 @contextmanager
@@ -174,16 +182,14 @@ def _gather(client: Any, futures: list[Any], stage: str, progress: Progress | No
 
     index = {future.key: n for n, future in enumerate(futures)}
     results: list[Any] = [None] * len(futures)
-    finished = 0
     if progress:
         progress(stage, 0, len(futures))
-    for future in as_completed(futures):
+    for finished, future in enumerate(as_completed(futures), 1):
         try:
             results[index[future.key]] = future.result()
         except Exception as exc:  # the task's boundary: its partition fails, the run goes on
             logger.debug("task %s failed", future.key, exc_info=exc)
             results[index[future.key]] = exc
-        finished += 1
         if progress:
             progress(stage, finished, len(futures))
         future.release()
@@ -221,7 +227,7 @@ def run_batch(
     summary = BatchSummary(out=str(out), dashboard=dashboard_of(client))
     fingerprint = settings_fingerprint(settings)
     settings_json = settings.model_dump_json()
-    client.register_plugin(_model_plugin(settings.model))
+    client.register_plugin(_model_plugin(settings))
     clock = time.perf_counter()
 
     def count_ranges(jobs: list[tuple[str, str]]) -> list[Any]:
@@ -255,6 +261,7 @@ def run_batch(
             extracted[n] = {"key": keys[n], "articles": [], "failures": []}
             continue
         failures.extend(Failure.from_dict(f) for f in result["failures"])
+        _count_time(summary, "extract", result)
         for position, entry in enumerate(result["articles"]):
             header = Article.from_dict(entry["header"])
             origin.setdefault(header.id, (n, position))
@@ -277,8 +284,14 @@ def run_batch(
     summary.reused += sum(1 for n in order if done(str(out), "analyse", analyse_keys[n]) is not None)
     futures = [
         client.submit(
-            analyse_partition, keys[n], analyse_keys[n], plans[n], settings_json, str(out),
-            key=f"analyse-{analyse_keys[n]}", retries=1,
+            analyse_partition,
+            keys[n],
+            analyse_keys[n],
+            plans[n],
+            settings_json,
+            str(out),
+            key=f"analyse-{analyse_keys[n]}",
+            retries=1,
         )
         for n in order
     ]
@@ -295,6 +308,7 @@ def run_batch(
             failures.append(_task_failure(result, _partition_name(partitions[n]), "analyse"))
             continue
         summary.analysed += result["analysed"]
+        _count_time(summary, "analyse", result)
         failures.extend(Failure.from_dict(f) for f in result["failures"])
         for data in result["features"]:
             features[data["article_id"]] = features_from_dict(data)
@@ -311,7 +325,8 @@ def run_batch(
     summary.seconds["events"] = time.perf_counter() - clock
 
     clock = time.perf_counter()
-    chunks = _compare_chunks([e for e in events if comparable(e)], where)
+    workers = len(client.scheduler_info().get("workers", {})) or 1
+    chunks = _compare_chunks([e for e in events if comparable(e)], where, workers)
     compare_keys = [digest([chunk, fingerprint]) for chunk in chunks]
     summary.reused += sum(1 for k in compare_keys if done(str(out), "compare", k) is not None)
     futures = [
@@ -324,6 +339,7 @@ def run_batch(
             failures.append(_task_failure(result, f"events {names}", "compare"))
             continue
         summary.compared += result["compared"]
+        _count_time(summary, "compare", result)
         failures.extend(Failure.from_dict(f) for f in result["failures"])
     summary.seconds["compare"] = time.perf_counter() - clock
 
@@ -340,35 +356,49 @@ def run_batch(
         extract_keys = [result["key"] for result in extracted]
         summary.stored = load_store(store, settings, str(out), extract_keys, named, kept, events, features, where)
         summary.seconds["store"] = time.perf_counter() - clock
-    manifest = {k: v for k, v in summary.to_dict().items() if k not in ("seconds", "dashboard", "reused", "removed", "stored")}
+    manifest = {
+        k: v for k, v in summary.to_dict().items() if k not in ("seconds", "dashboard", "reused", "removed", "stored")
+    }
     (out / "_batch.json").write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     return summary
 
 
 def _partition_name(partition: Partition) -> str:
     """A partition as a failure names it: its file, with the range of a container's part."""
-    name = partition.files[0] if len(partition.files) == 1 else f"{partition.files[0]} (+{len(partition.files) - 1} files)"
+    name = (
+        partition.files[0] if len(partition.files) == 1 else f"{partition.files[0]} (+{len(partition.files) - 1} files)"
+    )
     if partition.container:
         unit = "lines" if partition.container == "jsonl" else "records"
         name += f" {unit} {partition.start}-{partition.stop - 1}"
     return name
 
 
-def _compare_chunks(events: list[Event], where: dict[str, tuple[str, int, int]]) -> list[list[dict[str, Any]]]:
-    """Events to compare, with where each member's analysis is, in chunks of about
-    ``COMPARE_CHUNK_ARTICLES`` members (an event is never split)."""
+def _compare_chunks(
+    events: list[Event], where: dict[str, tuple[str, int, int]], workers: int = 1
+) -> list[list[dict[str, Any]]]:
+    """Events to compare, with where each member's analysis is, in chunks of at most
+    ``COMPARE_CHUNK_ARTICLES`` members (an event is never split), and small enough that every worker gets
+    about four chunks (an event takes about a second to compare: a few large chunks would leave workers
+    idle)."""
+    total = sum(len(e.articles) for e in events)
+    limit = max(1, min(COMPARE_CHUNK_ARTICLES, -(-total // (4 * workers))))
     chunks: list[list[dict[str, Any]]] = []
     current: list[dict[str, Any]] = []
     members = 0
     for event in events:
         current.append({"event": event.to_dict(), "members": [list(where[a.article_id]) for a in event.articles]})
         members += len(event.articles)
-        if members >= COMPARE_CHUNK_ARTICLES:
+        if members >= limit:
             chunks.append(current)
             current, members = [], 0
     if current:
         chunks.append(current)
     return chunks
+
+
+def _count_time(summary: BatchSummary, stage: str, marker: dict[str, Any]) -> None:
+    summary.task_seconds[stage] = summary.task_seconds.get(stage, 0.0) + float(marker.get("seconds", 0.0))
 
 
 def _remove_stale_work(out: Path, keep: dict[str, set[str]]) -> None:

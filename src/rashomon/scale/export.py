@@ -62,7 +62,8 @@ class _Flat:
 def export_store(store: Any, settings: Settings, out: str | Path, fmt: str = "parquet") -> dict[str, int]:
     """Write the store's articles, analyses, events and comparisons as tables under ``out``; returns the
     number of rows of each table."""
-    from rashomon.pipeline import compare_stored
+    from rashomon.boundary import failure_of
+    from rashomon.pipeline import compare_stored, stored_event
     from rashomon.records import Failure
 
     if fmt not in FORMATS:
@@ -95,13 +96,8 @@ def export_store(store: Any, settings: Settings, out: str | Path, fmt: str = "pa
                 try:
                     compared, event = compare_stored(store, settings, event_id)
                 except Exception as exc:  # the compare stage's boundary: this event fails alone
-                    from rashomon.boundary import failure_of
-
                     failures.append(failure_of(exc, f"event {event_id}", "compare"))
-                    compared, event = None, None
-                    from rashomon.pipeline import stored_event
-
-                    event = stored_event(store, event_id)
+                    compared, event = None, stored_event(store, event_id)
                 if event is None:
                     continue
                 merge_rows(rows, event_rows(event))

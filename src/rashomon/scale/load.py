@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from rashomon.records import Article, Event, Failure
+from rashomon.records import Article, Event
 from rashomon.settings import Settings
 
 
@@ -89,6 +89,3 @@ def load_store(
         store.apply_event_changes(changes)
     counts["events"] = len(changes.summaries)
     return dict(sorted(counts.items()))
-
-
-__all__ = ["Failure", "load_store"]

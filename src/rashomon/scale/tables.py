@@ -75,7 +75,12 @@ COLUMNS: dict[str, list[tuple[str, str]]] = {
         ("terms", "json"),
     ],
     "carriers": [("article_id", "string"), ("position", "int64"), *_columns(Carrier)],
-    "entities": [("article_id", "string"), *_prefixed(Entity, "entity", ("mentions",)), ("mentions", "int64"), ("spans", "json")],
+    "entities": [
+        ("article_id", "string"),
+        *_prefixed(Entity, "entity", ("mentions",)),
+        ("mentions", "int64"),
+        ("spans", "json"),
+    ],
     "quotes": [("article_id", "string"), *_prefixed(Quote, "quote")],
     "claims": [("article_id", "string"), *_prefixed(Claim, "claim")],
     "events": [
@@ -152,9 +157,13 @@ def article_rows(article: Article, analysis: Analysis | None = None) -> dict[str
         values.update(mentions=len(entity.mentions), spans=[[m.start, m.end] for m in entity.mentions])
         rows["entities"].append(_row("entities", values, month))
     for quote in analysis.quotes:
-        rows["quotes"].append(_row("quotes", {**quote.to_dict(), "quote_id": quote.id, "article_id": article.id}, month))
+        rows["quotes"].append(
+            _row("quotes", {**quote.to_dict(), "quote_id": quote.id, "article_id": article.id}, month)
+        )
     for claim in analysis.claims:
-        rows["claims"].append(_row("claims", {**claim.to_dict(), "claim_id": claim.id, "article_id": article.id}, month))
+        rows["claims"].append(
+            _row("claims", {**claim.to_dict(), "claim_id": claim.id, "article_id": article.id}, month)
+        )
     return rows
 
 
@@ -213,7 +222,13 @@ def _sorted(table: str, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def _arrow_schema(table: str) -> Any:
     import pyarrow as pa
 
-    types_ = {"string": pa.string(), "int64": pa.int64(), "double": pa.float64(), "bool": pa.bool_(), "json": pa.string()}
+    types_ = {
+        "string": pa.string(),
+        "int64": pa.int64(),
+        "double": pa.float64(),
+        "bool": pa.bool_(),
+        "json": pa.string(),
+    }
     return pa.schema([(name, types_[kind]) for name, kind in COLUMNS[table]])
 
 

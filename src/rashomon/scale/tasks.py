@@ -16,6 +16,7 @@ from __future__ import annotations
 import functools
 import gzip
 import json
+import time
 import zlib
 from pathlib import Path
 from typing import Any
@@ -47,7 +48,9 @@ def done(out: str, stage: str, key: str) -> dict[str, Any] | None:
         return None
 
 
-def _finish(out: str, stage: str, key: str, marker: dict[str, Any]) -> dict[str, Any]:
+def _finish(out: str, stage: str, key: str, marker: dict[str, Any], started: float) -> dict[str, Any]:
+    """Write the task's marker (what it returns, with the seconds it took): the task is done."""
+    marker["seconds"] = round(time.perf_counter() - started, 3)
     atomic_write(work_file(out, stage, f"{key}.json"), json.dumps(marker, ensure_ascii=False).encode("utf-8"))
     return marker
 
@@ -56,6 +59,7 @@ def extract_partition(partition: dict[str, Any], key: str, settings_json: str, o
     """Read and extract one partition: the articles go to ``_work/extract/<key>.jsonl.gz``; the marker holds
     what the driver needs to name outlets and merge copies (each article without its text, with its
     MinHash signature) and the failures."""
+    started = time.perf_counter()
     found = done(out, "extract", key)
     if found is not None:
         return found
@@ -76,11 +80,13 @@ def extract_partition(partition: dict[str, Any], key: str, settings_json: str, o
             failures.append(result.to_dict())
             continue
         sig = dedup.signature(result.text, settings.minhash_permutations)
-        lines.append(json.dumps({"text": result.text, "input_key": input_key(raw.source, raw.content)}, ensure_ascii=False))
+        lines.append(
+            json.dumps({"text": result.text, "input_key": input_key(raw.source, raw.content)}, ensure_ascii=False)
+        )
         articles.append({"header": result.replace(text="").to_dict(), "signature": dedup.to_bytes(sig).hex()})
     data = "".join(line + "\n" for line in lines).encode("utf-8", errors="surrogatepass")
     atomic_write(work_file(out, "extract", f"{key}.jsonl.gz"), gzip.compress(data, 6, mtime=0))
-    return _finish(out, "extract", key, {"key": key, "articles": articles, "failures": failures})
+    return _finish(out, "extract", key, {"key": key, "articles": articles, "failures": failures}, started)
 
 
 def extracted_lines(out: str, key: str) -> list[dict[str, Any]]:
@@ -96,6 +102,7 @@ def analyse_partition(
     partition, and the article as named and merged, without its text): analyses go to
     ``_work/analyse/<key>.bin`` (one zlib-compressed JSON record each, at the offsets the marker gives),
     the rows of the article tables to Parquet, and the event features and failures to the marker."""
+    started = time.perf_counter()
     found = done(out, "analyse", key)
     if found is not None:
         return found
@@ -109,7 +116,9 @@ def analyse_partition(
     articles = [Article.from_dict({**header, "text": texts[position]["text"]}) for position, header in plan]
     failed: list[Failure] = []
     nlp = prepare(load_model(settings.model))
-    analysed = {item.article.id: item for item in analyse_articles(articles, settings, nlp=nlp, on_failure=failed.append)}
+    analysed = {
+        item.article.id: item for item in analyse_articles(articles, settings, nlp=nlp, on_failure=failed.append)
+    }
     blobs = bytearray()
     offsets: dict[str, list[int]] = {}
     features: list[dict[str, Any]] = []
@@ -137,7 +146,7 @@ def analyse_partition(
         "failures": [f.to_dict() for f in failed],
         "files": files,
     }
-    return _finish(out, "analyse", key, marker)
+    return _finish(out, "analyse", key, marker, started)
 
 
 def read_analysed(out: str, key: str, spans: list[tuple[int, int]]) -> list[AnalysedArticle]:
@@ -154,6 +163,7 @@ def read_analysed(out: str, key: str, spans: list[tuple[int, int]]) -> list[Anal
 def compare_chunk(chunk: list[dict[str, Any]], key: str, settings_json: str, out: str) -> dict[str, Any]:
     """Compare a chunk of events (each with where its members' analyses are: partition key, offset, length)
     with ``compare_one``; comparisons to Parquet, failures to the marker."""
+    started = time.perf_counter()
     found = done(out, "compare", key)
     if found is not None:
         return found
@@ -171,4 +181,5 @@ def compare_chunk(chunk: list[dict[str, Any]], key: str, settings_json: str, out
         else:
             rows.append(comparison_row(result, event))
     files = write_parts(Path(out), key, {"comparisons": rows})
-    return _finish(out, "compare", key, {"key": key, "compared": len(rows), "failures": failures, "files": files})
+    marker = {"key": key, "compared": len(rows), "failures": failures, "files": files}
+    return _finish(out, "compare", key, marker, started)
