@@ -212,11 +212,15 @@ def run_batch_with(folder: Path, work: Path, workers: int, partition_size: int) 
 
     for row in ds.dataset(out / "event_articles", format="parquet", partitioning="hive").to_table().to_pylist():
         members.setdefault(row["event_id"], []).append((row["position"], row["article_id"]))
+    tokens = ds.dataset(out / "articles", format="parquet", partitioning="hive").to_table(columns=["tokens"])
     parquet = sum(p.stat().st_size for p in out.rglob("*.parquet") if "_work" not in p.parts)
     work_bytes = sum(p.stat().st_size for p in (out / "_work").rglob("*") if p.is_file())
     return {
         "seconds": round(seconds, 2),
         "stages": summary.to_dict()["seconds"],
+        "task_seconds": summary.to_dict()["task_seconds"],
+        "cpu_seconds": summary.to_dict()["cpu_seconds"],
+        "tokens": sum(t or 0 for t in tokens.column("tokens").to_pylist()),
         "articles": summary.articles,
         "kept": summary.kept,
         "analysed": summary.analysed,
@@ -228,6 +232,23 @@ def run_batch_with(folder: Path, work: Path, workers: int, partition_size: int) 
         "parquet_bytes": parquet,
         "work_bytes": work_bytes,
         "groups": [[a for _, a in sorted(m)] for m in members.values()],
+    }
+
+
+def _costs(run: dict[str, Any]) -> dict[str, Any]:
+    """CPU seconds of a worker per article (and per 1,000 analysed tokens) in each stage, from the 1-worker
+    run (CPU time, so that other load on the machine does not count): what sizing a cluster starts from."""
+    kept, tokens = max(1, run["kept"]), max(1, run["tokens"])
+    cpu = run["cpu_seconds"]
+    central = run["stages"].get("copies", 0.0) + run["stages"].get("events", 0.0)
+    return {
+        "extract_s": round(cpu.get("extract", 0.0) / max(1, run["articles"]), 4),
+        "analyse_s": round(cpu.get("analyse", 0.0) / kept, 4),
+        "analyse_s_per_1000_tokens": round(1000 * cpu.get("analyse", 0.0) / tokens, 4),
+        "central_s": round(central / kept, 4),
+        "compare_s_per_event": round(cpu.get("compare", 0.0) / max(1, run["compared"]), 3),
+        "compare_s": round(cpu.get("compare", 0.0) / kept, 4),
+        "tokens_per_article": round(tokens / kept),
     }
 
 
@@ -287,6 +308,7 @@ def main() -> None:
             for w, run in runs.items()
         },
         "speedup_1_to_2_workers": round(runs[1]["seconds"] / runs[2]["seconds"], 3),
+        "cost_per_article": _costs(runs[1]),
         "command": f"python bench/scale.py --articles {args.articles} --partition-size {args.partition_size}",
     }
     RESULTS.mkdir(exist_ok=True)

@@ -36,7 +36,10 @@ from rashomon.settings import Settings
 logger = logging.getLogger(__name__)
 
 STAGES = ("extract", "analyse", "compare")
-COMPARE_CHUNK_ARTICLES = 200  # members of the events one compare task holds: coarse tasks, bounded memory
+# Member articles of the events one compare task holds: an event takes about a second to compare (two to
+# five members), so a chunk is tens of seconds of work, many chunks keep every worker busy, and the chunks
+# (hence the part files) do not depend on how many workers there are.
+COMPARE_CHUNK_ARTICLES = 40
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 
 
@@ -62,6 +65,7 @@ class BatchSummary:
     failures: list[Failure] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=dict)  # wall time of each stage
     task_seconds: dict[str, float] = field(default_factory=dict)  # time its tasks took, summed over workers
+    cpu_seconds: dict[str, float] = field(default_factory=dict)  # CPU time the workers used in its tasks
     removed: int = 0  # stale part files of an earlier run over other inputs
     out: str = ""
     dashboard: str | None = None
@@ -81,6 +85,7 @@ class BatchSummary:
             "failed_by_stage": failures_by_stage(self.failures),
             "seconds": {k: round(v, 3) for k, v in self.seconds.items()},
             "task_seconds": {k: round(v, 3) for k, v in self.task_seconds.items()},
+            "cpu_seconds": {k: round(v, 3) for k, v in self.cpu_seconds.items()},
             "removed": self.removed,
             "stored": self.stored,
             "dashboard": self.dashboard,
@@ -258,7 +263,7 @@ def run_batch(
     for n, result in enumerate(extracted):
         if isinstance(result, BaseException):
             failures.append(_task_failure(result, _partition_name(partitions[n]), "read"))
-            extracted[n] = {"key": keys[n], "articles": [], "failures": []}
+            extracted[n] = {"key": "", "articles": [], "failures": []}  # nothing to load from it
             continue
         failures.extend(Failure.from_dict(f) for f in result["failures"])
         _count_time(summary, "extract", result)
@@ -325,8 +330,7 @@ def run_batch(
     summary.seconds["events"] = time.perf_counter() - clock
 
     clock = time.perf_counter()
-    workers = len(client.scheduler_info().get("workers", {})) or 1
-    chunks = _compare_chunks([e for e in events if comparable(e)], where, workers)
+    chunks = _compare_chunks([e for e in events if comparable(e)], where)
     compare_keys = [digest([chunk, fingerprint]) for chunk in chunks]
     summary.reused += sum(1 for k in compare_keys if done(str(out), "compare", k) is not None)
     futures = [
@@ -374,15 +378,10 @@ def _partition_name(partition: Partition) -> str:
     return name
 
 
-def _compare_chunks(
-    events: list[Event], where: dict[str, tuple[str, int, int]], workers: int = 1
-) -> list[list[dict[str, Any]]]:
-    """Events to compare, with where each member's analysis is, in chunks of at most
-    ``COMPARE_CHUNK_ARTICLES`` members (an event is never split), and small enough that every worker gets
-    about four chunks (an event takes about a second to compare: a few large chunks would leave workers
-    idle)."""
-    total = sum(len(e.articles) for e in events)
-    limit = max(1, min(COMPARE_CHUNK_ARTICLES, -(-total // (4 * workers))))
+def _compare_chunks(events: list[Event], where: dict[str, tuple[str, int, int]]) -> list[list[dict[str, Any]]]:
+    """Events to compare, with where each member's analysis is, in chunks of about
+    ``COMPARE_CHUNK_ARTICLES`` members (an event is never split)."""
+    limit = COMPARE_CHUNK_ARTICLES
     chunks: list[list[dict[str, Any]]] = []
     current: list[dict[str, Any]] = []
     members = 0
@@ -399,6 +398,7 @@ def _compare_chunks(
 
 def _count_time(summary: BatchSummary, stage: str, marker: dict[str, Any]) -> None:
     summary.task_seconds[stage] = summary.task_seconds.get(stage, 0.0) + float(marker.get("seconds", 0.0))
+    summary.cpu_seconds[stage] = summary.cpu_seconds.get(stage, 0.0) + float(marker.get("cpu_seconds", 0.0))
 
 
 def _remove_stale_work(out: Path, keep: dict[str, set[str]]) -> None:

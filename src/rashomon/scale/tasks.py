@@ -48,9 +48,11 @@ def done(out: str, stage: str, key: str) -> dict[str, Any] | None:
         return None
 
 
-def _finish(out: str, stage: str, key: str, marker: dict[str, Any], started: float) -> dict[str, Any]:
-    """Write the task's marker (what it returns, with the seconds it took): the task is done."""
-    marker["seconds"] = round(time.perf_counter() - started, 3)
+def _finish(out: str, stage: str, key: str, marker: dict[str, Any], started: tuple[float, float]) -> dict[str, Any]:
+    """Write the task's marker (what it returns, with the seconds it took and the CPU seconds its process
+    used meanwhile): the task is done."""
+    marker["seconds"] = round(time.perf_counter() - started[0], 3)
+    marker["cpu_seconds"] = round(time.process_time() - started[1], 3)
     atomic_write(work_file(out, stage, f"{key}.json"), json.dumps(marker, ensure_ascii=False).encode("utf-8"))
     return marker
 
@@ -59,7 +61,7 @@ def extract_partition(partition: dict[str, Any], key: str, settings_json: str, o
     """Read and extract one partition: the articles go to ``_work/extract/<key>.jsonl.gz``; the marker holds
     what the driver needs to name outlets and merge copies (each article without its text, with its
     MinHash signature) and the failures."""
-    started = time.perf_counter()
+    started = (time.perf_counter(), time.process_time())
     found = done(out, "extract", key)
     if found is not None:
         return found
@@ -102,7 +104,7 @@ def analyse_partition(
     partition, and the article as named and merged, without its text): analyses go to
     ``_work/analyse/<key>.bin`` (one zlib-compressed JSON record each, at the offsets the marker gives),
     the rows of the article tables to Parquet, and the event features and failures to the marker."""
-    started = time.perf_counter()
+    started = (time.perf_counter(), time.process_time())
     found = done(out, "analyse", key)
     if found is not None:
         return found
@@ -163,7 +165,7 @@ def read_analysed(out: str, key: str, spans: list[tuple[int, int]]) -> list[Anal
 def compare_chunk(chunk: list[dict[str, Any]], key: str, settings_json: str, out: str) -> dict[str, Any]:
     """Compare a chunk of events (each with where its members' analyses are: partition key, offset, length)
     with ``compare_one``; comparisons to Parquet, failures to the marker."""
-    started = time.perf_counter()
+    started = (time.perf_counter(), time.process_time())
     found = done(out, "compare", key)
     if found is not None:
         return found
