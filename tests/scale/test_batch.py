@@ -165,13 +165,13 @@ def test_batch_lost_worker_costs_a_retry(
     assert not [p for p in (tmp_path / "data").rglob("*.tmp")]
 
 
-def test_batch_store_and_export_round_trip(client: Client, inputs: list[str], tmp_path: Path) -> None:
-    settings = Settings(db=str(tmp_path / "store.db"))
-    with Store.open(settings) as store:
-        summary = run_batch(inputs, settings, tmp_path / "data", client, partition_size=PARTITION, store=store)
-        assert summary.stored["added"] == summary.kept
-        counts = export_store(store, settings, tmp_path / "export", "parquet")
-        export_store(store, settings, tmp_path / "flat", "jsonl")
+def test_batch_store_and_export_round_trip(client: Client, inputs: list[str], store: Store, tmp_path: Path) -> None:
+    """``--db`` on SQLite and PostgreSQL, then ``export`` of that store: the same events and articles."""
+    settings = store.settings
+    summary = run_batch(inputs, settings, tmp_path / "data", client, partition_size=PARTITION, store=store)
+    assert summary.stored["added"] == summary.kept
+    counts = export_store(store, settings, tmp_path / "export", "parquet")
+    export_store(store, settings, tmp_path / "flat", "jsonl")
     batch_members = {v[2] for v in _events(tmp_path / "data").values()}
     exported = _events(tmp_path / "export")
     assert {v[2] for v in exported.values()} == batch_members

@@ -247,7 +247,7 @@ def run_batch(
     keys = [p.key(fingerprint) for p in partitions]
     from rashomon.scale.tasks import done
 
-    summary.reused += sum(1 for k in keys if done(str(out), "extract", k) is not None)
+    reused = {k for k in keys if done(str(out), "extract", k) is not None}
     futures = [
         client.submit(extract_partition, p.to_dict(), k, settings_json, str(out), key=f"extract-{k}", retries=1)
         for p, k in zip(partitions, keys, strict=True)
@@ -266,7 +266,7 @@ def run_batch(
             extracted[n] = {"key": "", "articles": [], "failures": []}  # nothing to load from it
             continue
         failures.extend(Failure.from_dict(f) for f in result["failures"])
-        _count_time(summary, "extract", result)
+        _count_time(summary, "extract", result, reused)
         for position, entry in enumerate(result["articles"]):
             header = Article.from_dict(entry["header"])
             origin.setdefault(header.id, (n, position))
@@ -286,7 +286,7 @@ def run_batch(
     clock = time.perf_counter()
     analyse_keys = {n: digest([keys[n], plan, fingerprint]) for n, plan in plans.items()}
     order = sorted(plans)
-    summary.reused += sum(1 for n in order if done(str(out), "analyse", analyse_keys[n]) is not None)
+    reused |= {analyse_keys[n] for n in order if done(str(out), "analyse", analyse_keys[n]) is not None}
     futures = [
         client.submit(
             analyse_partition,
@@ -313,7 +313,7 @@ def run_batch(
             failures.append(_task_failure(result, _partition_name(partitions[n]), "analyse"))
             continue
         summary.analysed += result["analysed"]
-        _count_time(summary, "analyse", result)
+        _count_time(summary, "analyse", result, reused)
         failures.extend(Failure.from_dict(f) for f in result["failures"])
         for data in result["features"]:
             features[data["article_id"]] = features_from_dict(data)
@@ -332,7 +332,7 @@ def run_batch(
     clock = time.perf_counter()
     chunks = _compare_chunks([e for e in events if comparable(e)], where)
     compare_keys = [digest([chunk, fingerprint]) for chunk in chunks]
-    summary.reused += sum(1 for k in compare_keys if done(str(out), "compare", k) is not None)
+    reused |= {k for k in compare_keys if done(str(out), "compare", k) is not None}
     futures = [
         client.submit(compare_chunk, chunk, k, settings_json, str(out), key=f"compare-{k}", retries=1)
         for chunk, k in zip(chunks, compare_keys, strict=True)
@@ -343,11 +343,12 @@ def run_batch(
             failures.append(_task_failure(result, f"events {names}", "compare"))
             continue
         summary.compared += result["compared"]
-        _count_time(summary, "compare", result)
+        _count_time(summary, "compare", result, reused)
         failures.extend(Failure.from_dict(f) for f in result["failures"])
     summary.seconds["compare"] = time.perf_counter() - clock
 
     summary.failures = failures
+    summary.reused = len(reused)
     failure_key = digest([[f.to_dict() for f in failures], fingerprint, "failures"])
     write_parts(out, failure_key, {"failures": [failure_row(f) for f in failures]})
     keep = {*analyse_keys.values(), event_key, *compare_keys, failure_key}
@@ -396,7 +397,10 @@ def _compare_chunks(events: list[Event], where: dict[str, tuple[str, int, int]])
     return chunks
 
 
-def _count_time(summary: BatchSummary, stage: str, marker: dict[str, Any]) -> None:
+def _count_time(summary: BatchSummary, stage: str, marker: dict[str, Any], reused: set[str]) -> None:
+    """Add a task's times to its stage's (not a reused task's: its times are an earlier run's)."""
+    if marker.get("key") in reused:
+        return
     summary.task_seconds[stage] = summary.task_seconds.get(stage, 0.0) + float(marker.get("seconds", 0.0))
     summary.cpu_seconds[stage] = summary.cpu_seconds.get(stage, 0.0) + float(marker.get("cpu_seconds", 0.0))
 
