@@ -138,6 +138,10 @@ def dask_client(workers: int | None = None, scheduler: str | None = None, memory
 
     from distributed import Client, LocalCluster
 
+    quiet = logging.getLogger().level > logging.INFO  # Dask's INFO lines only with -v / --debug
+    if quiet:
+        for name in ("distributed", "bokeh", "tornado"):
+            logging.getLogger(name).setLevel(logging.WARNING)
     try:
         if scheduler:
             client = Client(scheduler, timeout="30s")
@@ -154,7 +158,7 @@ def dask_client(workers: int | None = None, scheduler: str | None = None, memory
                 processes=True,
                 memory_limit=memory_limit,
                 dashboard_address=":0" if _has_bokeh() else None,
-                silence_logs=logging.WARNING if logging.getLogger().level > logging.INFO else logging.INFO,
+                silence_logs=logging.WARNING if quiet else logging.INFO,
             ) as cluster,
             Client(cluster) as client,
         ):
