@@ -195,3 +195,17 @@ def test_batch_cli_prints_one_json_object(
     payload = json.loads(result.stdout)
     assert (payload["kept"], payload["events"], payload["compared"]) == (9, 4, 2)
     assert (tmp_path / "data" / "events").is_dir()
+
+
+def test_batch_names_failed_articles_and_goes_on(client: Client, tmp_path: Path) -> None:
+    """Articles too long to analyse fail alone, named with their stage, as in the single-process run."""
+    settings = Settings(db=str(tmp_path / "absent.db"), max_analysis_chars=2500)
+    sources = [str(REPO / "examples")]
+    summary = run_batch(sources, settings, tmp_path / "data", client, partition_size=PARTITION)
+    _compared, events, failures = compare_sources(sources, settings)
+    failed = sorted((f.source, f.stage, f.reason) for f in failures)
+    assert failed and {stage for _, stage, _ in failed} == {"analyse"}
+    assert sorted((f.source, f.stage, f.reason) for f in summary.failures) == failed
+    rows = _table(tmp_path / "data", "failures")
+    assert sorted((r["source"], r["stage"], r["reason"]) for r in rows) == failed
+    assert summary.events == len(events) > 0
