@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from rashomon.boundary import failure_of, time_budget
 from rashomon.ingest import Fetcher, extract_document, read_sources
@@ -242,8 +243,7 @@ def cluster_sources(
     failures: list[Failure] = []
     for item in extract_articles(sources, settings, fetcher):
         (failures if isinstance(item, Failure) else articles).append(item)  # type: ignore[arg-type]
-    named = OutletNames.from_store(settings).apply(articles)
-    analysed = list(analyse_extracted(dedupe_copies(named, settings), settings, failures.append))
+    analysed = list(analyse_extracted(prepare_extracted(articles, settings), settings, failures.append))
     if one_event:
         events = [make_event("ev1", [item.article for item in analysed], {})] if analysed else []
         return events, analysed, failures
@@ -252,28 +252,39 @@ def cluster_sources(
     return events, [item for item in analysed if item.article.id in clustered], failures
 
 
-def dedupe_copies(articles: list[Article], settings: Settings) -> list[Article]:
+def prepare_extracted(
+    articles: list[Article], settings: Settings, signatures: list[Any] | None = None
+) -> list[Article]:
+    """The articles of one input set as they are analysed: outlets named (the store's names and those pages
+    of the same domain declare), then copies merged (``dedupe_copies``). ``rashomon batch`` calls it on the
+    articles without their texts, with the signatures its workers computed."""
+    return dedupe_copies(OutletNames.from_store(settings).apply(articles), settings, signatures)
+
+
+def dedupe_copies(articles: list[Article], settings: Settings, signatures: list[Any] | None = None) -> list[Article]:
     """Copies in one input set (the same text, or a wire story republished with small edits: MinHash
     similarity above the store's threshold) become one article whose carriers list every copy, as the store
-    keeps them."""
+    keeps them. ``signatures``: the texts' MinHash signatures when they were computed elsewhere."""
     from rashomon.ingest import dedup
     from rashomon.records import Carrier
 
     kept: list[Article] = []
-    signatures: list[object] = []
+    index = dedup.CopyIndex(settings.near_duplicate_threshold, settings.minhash_permutations)
     by_hash: dict[str, int] = {}
-    for article in articles:
-        sig = dedup.signature(article.text, settings.minhash_permutations)
+    for number, article in enumerate(articles):
+        sig = (
+            signatures[number]
+            if signatures is not None
+            else dedup.signature(article.text, settings.minhash_permutations)
+        )
         home, relation, score = by_hash.get(article.content_hash), "exact", 1.0
         if home is None:
-            scores = [dedup.similarity(sig, other) for other in signatures]  # type: ignore[arg-type]
-            best = max(range(len(scores)), key=scores.__getitem__, default=None)
-            if best is not None and scores[best] >= settings.near_duplicate_threshold:
-                home, relation, score = best, "near", scores[best]
+            home, score = index.best(sig)
+            relation = "near"
         if home is None:
             by_hash[article.content_hash] = len(kept)
             kept.append(article)
-            signatures.append(sig)
+            index.add(sig)
             continue
         first = kept[home]
         carrier = Carrier(
@@ -287,6 +298,11 @@ def dedupe_copies(articles: list[Article], settings: Settings) -> list[Article]:
         )
         kept[home] = first.replace(carriers=(*first.carriers, carrier))
     return kept
+
+
+def comparable(event: Event, min_outlets: int = 2) -> bool:
+    """An event reported by enough outlets (or sources, for articles of no known outlet) to compare."""
+    return len({a.outlet or a.source for a in event.articles}) >= min_outlets
 
 
 def _processes(count: int, settings: Settings) -> int:
@@ -378,7 +394,7 @@ def compare_sources(
     by_id = {item.article.id: item for item in analysed}
     compared = []
     for event in events:
-        if len({a.outlet or a.source for a in event.articles}) < min_outlets:
+        if not comparable(event, min_outlets):
             continue
         result = compare_one(event, [by_id[a.article_id] for a in event.articles], settings)
         (failures if isinstance(result, Failure) else compared).append(result)  # type: ignore[arg-type]
@@ -409,7 +425,7 @@ def compare_stored(store: Store, settings: Settings, event_id: int) -> tuple[Com
     event = stored_event(store, event_id)
     if event is None:
         return None, None
-    if len({a.outlet or a.source for a in event.articles}) < 2:
+    if not comparable(event):
         return None, event
     from rashomon.compare.align import Alignment
 

@@ -49,6 +49,12 @@ class Settings(BaseSettings):
     # ---- store
     batch_size: int = 50
 
+    # ---- scale (rashomon batch)
+    # Articles (files, or lines / records of a JSON Lines or WARC file) a Dask task reads and analyses: a
+    # task costs ~40 s at 6 articles/s, long enough that scheduling (~1 ms a task) is nothing and short
+    # enough that a lost worker costs little; memory per task is one partition's texts and analyses.
+    batch_partition_size: int = 250
+
     # ---- analysis
     model: str = "en_core_web_sm"
     analyse_on_ingest: bool = True

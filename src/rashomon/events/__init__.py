@@ -13,7 +13,15 @@ def features_or_failure(item):  # type: ignore[no-untyped-def]
         return failure_of(exc, item.article.source, "events")
 
 
-__all__ = ["ArticleFeatures", "ClusterParams", "Clusterer", "cluster_events", "cluster_features", "features_of"]
+__all__ = [
+    "ArticleFeatures",
+    "ClusterParams",
+    "Clusterer",
+    "cluster_events",
+    "cluster_features",
+    "features_of",
+    "group_events",
+]
 
 
 def cluster_events(items, params=None, on_failure=None):  # type: ignore[no-untyped-def]
@@ -22,8 +30,6 @@ def cluster_events(items, params=None, on_failure=None):  # type: ignore[no-unty
     With ``on_failure``, an article whose features cannot be computed is handed to it as a Failure of
     stage "events" and left out; without it, the exception propagates.
     """
-    from rashomon.events.build import make_event
-
     items = list(items)
     if on_failure is None:
         features = [features_of(item) for item in items]
@@ -37,14 +43,22 @@ def cluster_events(items, params=None, on_failure=None):  # type: ignore[no-unty
             else:
                 on_failure(result)
         items = kept
-    clusterer = Clusterer(params)
-    clusterer.observe(features)
+    return group_events(features, [item.article for item in items], params)
+
+
+def group_events(features, articles, params=None):  # type: ignore[no-untyped-def]
+    """Event records from the event features of analysed articles and the articles themselves (their texts
+    are not read: ``rashomon batch`` passes them without). IDF comes from the features given."""
     import datetime as dt
 
+    from rashomon.events.build import make_event
+
+    clusterer = Clusterer(params)
+    clusterer.observe(features)
     for f in sorted(features, key=lambda f: (f.date or dt.date.min, f.article_id)):
         clusterer.add(f, count=False)
     clusterer.refine()
-    by_id = {item.article.id: item.article for item in items}
+    by_id = {article.id: article for article in articles}
     events = []
     for number, group in enumerate(clusterer.groups(), 1):
         centrality = {a: clusterer.centrality(a) for a in group}

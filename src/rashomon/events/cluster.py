@@ -89,6 +89,31 @@ class ArticleFeatures:
     embedding: Any = None  # unit-length sentence embedding of the lead (numpy), when enabled
 
 
+def features_to_dict(f: ArticleFeatures) -> dict[str, Any]:
+    """Event features as JSON-ready data (counts keep their order: ties are broken by it)."""
+    embedding = None if f.embedding is None else [float(v) for v in f.embedding]
+    return {
+        "article_id": f.article_id,
+        "date": f.date.isoformat() if f.date else None,
+        "vectors": {signal: list(counts.items()) for signal, counts in f.vectors.items()},
+        "years": sorted(f.years),
+        "embedding": embedding,
+    }
+
+
+def features_from_dict(data: dict[str, Any]) -> ArticleFeatures:
+    import numpy as np
+
+    embedding = data.get("embedding")
+    return ArticleFeatures(
+        article_id=data["article_id"],
+        date=dt.date.fromisoformat(data["date"]) if data.get("date") else None,
+        vectors={signal: Counter(dict(pairs)) for signal, pairs in data["vectors"].items()},
+        years=frozenset(data["years"]),
+        embedding=None if embedding is None else np.asarray(embedding, dtype=np.float32),
+    )
+
+
 @dataclass
 class _Event:
     id: int

@@ -60,3 +60,50 @@ def to_bytes(sig: np.ndarray) -> bytes:
 
 def from_bytes(data: bytes) -> np.ndarray:
     return np.frombuffer(data, dtype="<u8").astype(np.uint64)
+
+
+class CopyIndex:
+    """The kept signatures of one input set, for finding the copy home of the next text exactly as a scan of
+    them all would (the first best match above the threshold), without comparing every pair.
+
+    A match needs at least ``ceil(threshold * n)`` equal values of ``n``, so at most ``n - ceil(...)`` differ;
+    cut the signature into one band more than that and, by pigeonhole, a match shares at least one whole
+    band. Candidates come from band equality and are then scored in full: the result is exact.
+    """
+
+    def __init__(self, threshold: float, num_perm: int) -> None:
+        import math
+
+        self.threshold = threshold
+        self.num_perm = num_perm
+        bands = num_perm - math.ceil(threshold * num_perm - 1e-9) + 1
+        self.rows = num_perm // bands if 0 < bands <= num_perm else 0  # 0: every kept signature is a candidate
+        self.bands = bands if self.rows else 0
+        self.signatures: list[np.ndarray] = []
+        self.index: dict[tuple[int, bytes], list[int]] = {}
+
+    def _keys(self, sig: np.ndarray) -> list[tuple[int, bytes]]:
+        return [(band, sig[band * self.rows : (band + 1) * self.rows].tobytes()) for band in range(self.bands)]
+
+    def best(self, sig: np.ndarray) -> tuple[int | None, float]:
+        """The first kept signature most similar to ``sig`` when its similarity reaches the threshold."""
+        if self.rows and len(sig) == self.num_perm:
+            candidates = sorted({i for key in self._keys(sig) for i in self.index.get(key, ())})
+        else:
+            candidates = list(range(len(self.signatures)))
+        best, best_score = None, -1.0
+        for i in candidates:
+            score = similarity(sig, self.signatures[i])
+            if score > best_score:
+                best, best_score = i, score
+        if best is None or best_score < self.threshold:
+            return None, 0.0
+        return best, best_score
+
+    def add(self, sig: np.ndarray) -> int:
+        self.signatures.append(sig)
+        number = len(self.signatures) - 1
+        if self.rows and len(sig) == self.num_perm:
+            for key in self._keys(sig):
+                self.index.setdefault(key, []).append(number)
+        return number

@@ -35,10 +35,11 @@ _ALIASES = {
 }
 
 
-def iter_lines(stream: BinaryIO, cap: int) -> Iterator[tuple[int, bytes | None]]:
+def iter_lines(stream: BinaryIO, cap: int, first: int = 1) -> Iterator[tuple[int, bytes | None]]:
     """(line number, bytes) of every line of a binary stream, holding one line at a time; a line longer
-    than ``cap`` bytes is skipped to its end and given as None."""
-    number = 0
+    than ``cap`` bytes is skipped to its end and given as None. ``first`` numbers the stream's first line
+    (a stream opened at a line further in the file)."""
+    number = first - 1
     while True:
         line = stream.readline(cap + 1)
         if not line:
@@ -54,13 +55,28 @@ def iter_lines(stream: BinaryIO, cap: int) -> Iterator[tuple[int, bytes | None]]
         yield number, line
 
 
-def read_jsonl(stream: BinaryIO | str, source: str, settings: Settings) -> Iterator[RawDocument | Failure]:
+def read_jsonl(
+    stream: BinaryIO | str,
+    source: str,
+    settings: Settings,
+    *,
+    lines: range | None = None,
+    first_line: int = 1,
+) -> Iterator[RawDocument | Failure]:
     """One RawDocument per line, read as a stream (``max_input_bytes`` applies to a line, never to the
-    file); a bad line is a Failure naming ``file:line`` and the reading goes on."""
+    file); a bad line is a Failure naming ``file:line`` and the reading goes on.
+
+    ``lines``: only these line numbers (a partition of a large file: the lines before it are skipped
+    unparsed); ``first_line``: the number of the stream's first line, when it was opened further in.
+    """
     if isinstance(stream, str):
         stream = io.BytesIO(stream.encode("utf-8"))
     cap = settings.max_input_bytes
-    for number, raw in iter_lines(stream, cap):
+    for number, raw in iter_lines(stream, cap, first_line):
+        if lines is not None and number < lines.start:
+            continue
+        if lines is not None and number >= lines.stop:
+            return
         where = f"{source}:{number}"
         if raw is None:
             yield Failure(source=where, reason=f"line longer than {cap:,} bytes")

@@ -145,6 +145,55 @@ def read_sources(
             yield failure_of(exc, label, "read")
 
 
+def read_part(
+    path: str,
+    settings: Settings,
+    *,
+    label: str | None = None,
+    lines: range | None = None,
+    records: range | None = None,
+    offset: int = 0,
+) -> Iterator[RawDocument | Failure]:
+    """One file as ``read_sources`` reads it, or a part of a container file (``lines`` of JSON Lines,
+    ``records`` of a WARC file; ``offset``: the byte where an uncompressed JSON Lines part starts), inside
+    the read stage's failure boundary. ``label`` names the file in records and failures (default: the path).
+    """
+    label = label or display_name(path)
+    try:
+        if lines is None and records is None:
+            yield from _read_file(path, label, settings, None)
+            return
+        with open(path, "rb") as handle:
+            if records is not None:
+                yield from read_warc(handle, label, settings, records=records)
+            elif handle.peek(2)[:2] == GZIP_MAGIC:
+                yield from read_jsonl(gzip.GzipFile(fileobj=handle, mode="rb"), label, settings, lines=lines)
+            else:
+                handle.seek(offset)
+                yield from read_jsonl(handle, label, settings, lines=lines, first_line=lines.start if lines else 1)
+    except Exception as exc:  # the read stage's boundary: this part of the input fails alone
+        yield failure_of(exc, label, "read")
+
+
+def container_kind(path: str) -> str | None:
+    """ "jsonl" or "warc" when a file is a container read record by record, so that it can be read in parts;
+    None for any other file (and for a container that the reader would not read as one), read whole."""
+    kind = _kind_from_name(path)
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(1 << 16)
+    except OSError:
+        return None
+    start = _gzip_head(head) if head[:2] == GZIP_MAGIC else head
+    if start.lstrip(b"\r\n").startswith(b"WARC/"):
+        return "warc"
+    if kind == "warc" and not start.startswith(b"filedesc://"):
+        return "warc"
+    if kind == "jsonl" and not _is_rashomon_output(start):
+        return "jsonl"
+    return None
+
+
 def _read_url(url: str, settings: Settings, fetcher: Fetcher | None) -> Iterator[RawDocument | Failure]:
     if fetcher is None:
         raise BadInput(url, "fetching urls is disabled")

@@ -275,17 +275,35 @@ def _page_of(record: Any, number: int, source: str, settings: Settings) -> RawDo
     return RawDocument(source=url, kind="html", content=html, url=url)
 
 
-def read_warc(stream: BinaryIO, source: str, settings: Settings) -> Iterator[RawDocument | Failure]:
+def _framed(stream: BinaryIO) -> tuple[BinaryIO, GzipMembers | None, _Reader]:
+    buffered = stream if hasattr(stream, "peek") else io.BufferedReader(stream)  # type: ignore[arg-type]
+    gzipped = buffered.peek(2)[:2] == _GZIP_MEMBER[:2]  # type: ignore[attr-defined]
+    members = GzipMembers(buffered) if gzipped else None  # type: ignore[arg-type]
+    return buffered, members, _Reader(members or buffered)  # type: ignore[arg-type]
+
+
+def count_warc_records(stream: BinaryIO, settings: Settings) -> int | None:
+    """How many records a WARC stream frames (what ``read_warc`` numbers them by), without parsing any;
+    None for a legacy ARC file, which is read whole."""
+    _buffered, _members, reader = _framed(stream)
+    if reader.peek(11) == b"filedesc://":
+        return None
+    return sum(1 for _ in _frames(reader, settings.max_input_bytes + _MAX_HEADER))
+
+
+def read_warc(
+    stream: BinaryIO, source: str, settings: Settings, *, records: range | None = None
+) -> Iterator[RawDocument | Failure]:
     """Stream a WARC file (plain, or gzip member by member): a RawDocument per HTML response, a Failure per
     broken record (named ``file#recordN``); the rest of the file is read whatever one record holds.
+
+    ``records``: only the records of these numbers are parsed (a partition of a large file; the others are
+    framed and skipped), and a range without HTML responses is not an error.
 
     Raises:
         BadInput: the stream holds no readable record at all, or no HTML response.
     """
-    buffered = stream if hasattr(stream, "peek") else io.BufferedReader(stream)  # type: ignore[arg-type]
-    gzipped = buffered.peek(2)[:2] == _GZIP_MEMBER[:2]  # type: ignore[attr-defined]
-    members = GzipMembers(buffered) if gzipped else None  # type: ignore[arg-type]
-    reader = _Reader(members or buffered)  # type: ignore[arg-type]
+    buffered, members, reader = _framed(stream)
     corrupt = 0
     if reader.peek(11) == b"filedesc://":
         buffered.seek(0)
@@ -294,6 +312,11 @@ def read_warc(stream: BinaryIO, source: str, settings: Settings) -> Iterator[Raw
     cap = settings.max_input_bytes + _MAX_HEADER
     pages = broken = 0
     for number, record, problem in _frames(reader, cap):
+        if records is not None and number not in records:
+            if number >= records.stop:
+                return
+            corrupt = members.corrupt_members if members is not None else 0  # reported by its own partition
+            continue
         where = f"{source}#record{number}"
         if members is not None and members.corrupt_members > corrupt:  # noticed while reading ahead
             broken += members.corrupt_members - corrupt
@@ -316,7 +339,7 @@ def read_warc(stream: BinaryIO, source: str, settings: Settings) -> Iterator[Raw
         if page is not None:
             pages += 1
             yield page
-    if pages == 0 and broken == 0:
+    if pages == 0 and broken == 0 and records is None:
         raise BadInput(source, "WARC file holds no HTML responses")
 
 

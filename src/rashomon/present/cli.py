@@ -922,3 +922,7 @@ def _watch_urls(arguments: list[str], cap: int) -> list[str]:
             )
         urls.extend(parse_opml(data, str(Path(argument))))
     return list(dict.fromkeys(urls))
+
+
+# The scale commands (batch, export) live in their own module; importing it registers them on ``app``.
+from rashomon.present import scale_cli  # noqa: E402,F401

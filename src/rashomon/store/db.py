@@ -512,6 +512,12 @@ class Store(EventStoreMixin, FeedsMixin, OutletNamesMixin, TokensMixin, SearchMi
         with self.engine.connect() as conn:
             return int(conn.execute(query).scalar() or 0)
 
+    def article_ids(self) -> list[str]:
+        """Ids of the stored articles (latest versions), in id order: what an export walks in chunks."""
+        query = sa.select(articles.c.id).where(articles.c.superseded_by.is_(None)).order_by(articles.c.id)
+        with self.engine.connect() as conn:
+            return list(conn.execute(query).scalars())
+
     def iter_articles(
         self,
         *,

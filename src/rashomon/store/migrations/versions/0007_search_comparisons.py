@@ -6,8 +6,9 @@ Create Date: 2026-12-07
 
 ``search_docs`` holds what search finds: each article's title and text, and each quotation and claim of
 its analysis. SQLite indexes it with an FTS5 table kept in step by triggers; PostgreSQL with a GIN index on
-its English tsvector (a stored generated column). ``comparisons`` keeps each event's comparison, computed in the background when the
-event changes, so that pages never wait for it. Existing stores are indexed here, once.
+its English tsvector (a stored generated column). ``comparisons`` keeps each event's comparison, computed
+in the background when the event changes, so that pages never wait for it. Existing stores are indexed
+here, once.
 """
 
 import json
@@ -30,8 +31,7 @@ SQLITE_FTS = [
 ]
 POSTGRES_INDEX = [
     # Stored, so that ranking reads each match's vector instead of parsing its text again.
-    "ALTER TABLE search_docs ADD COLUMN search_tsv tsvector "
-    "GENERATED ALWAYS AS (to_tsvector('english', text)) STORED",
+    "ALTER TABLE search_docs ADD COLUMN search_tsv tsvector GENERATED ALWAYS AS (to_tsvector('english', text)) STORED",
     "CREATE INDEX ix_search_docs_tsv ON search_docs USING gin (search_tsv)",
 ]
 
