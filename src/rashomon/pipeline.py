@@ -417,6 +417,29 @@ def compare_one(
         return failure_of(exc, f"event {event.id} ({sources})", "compare")
 
 
+COMPARE_VERSION = "1"  # raise when a change to the compare stage should recompute stored comparisons
+
+
+def comparison_version(settings: Settings) -> str:
+    """What a stored comparison depends on besides its event: the compare code's and the analysis' versions
+    and whether sentence embeddings align the claims."""
+    from rashomon.store.db import ANALYSIS_VERSION
+
+    return f"c{COMPARE_VERSION}.a{ANALYSIS_VERSION}.e{int(settings.compare_embeddings)}"
+
+
+def current_comparison(store: Store, settings: Settings, event_id: int) -> ComparedEvent | None:
+    """The event's stored comparison when it is current (computed on the event as it stands, by this
+    version), else None."""
+    from rashomon.store.search_db import event_version
+
+    row = store.event_row(event_id)
+    stored = store.stored_comparison(int(row["id"])) if row is not None else None
+    if row is None or stored is None or stored["failure"]:
+        return None
+    return stored["data"] if stored["version"] == event_version(row, comparison_version(settings)) else None
+
+
 def compare_stored(store: Store, settings: Settings, event_id: int) -> tuple[ComparedEvent | None, Event | None]:
     """``rashomon compare --event ID``: the stored event compared (analysing members that lack an analysis),
     and the event itself; the comparison is None when the event has fewer than two outlets."""

@@ -182,6 +182,15 @@ def test_batch_store_and_export_round_trip(client: Client, inputs: list[str], st
     )
     lines = (tmp_path / "flat" / "articles.jsonl").read_text(encoding="utf-8").splitlines()
     assert len(lines) == summary.kept
+    # Comparisons the web app's background comparer stored are exported as they are: the same bytes as
+    # those export computes itself.
+    from rashomon.present.web.background import Comparer
+
+    assert Comparer(store, settings).run_once(limit=1000) >= summary.compared
+    export_store(store, settings, tmp_path / "again", "jsonl")
+    assert (tmp_path / "again" / "comparisons.jsonl").read_bytes() == (
+        tmp_path / "flat" / "comparisons.jsonl"
+    ).read_bytes()
 
 
 def test_batch_cli_prints_one_json_object(

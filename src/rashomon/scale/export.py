@@ -1,8 +1,9 @@
 """``rashomon export``: the tables ``rashomon batch`` writes, from an existing store.
 
 Articles are read in chunks of ids (with their carriers and analyses), events one by one, and every event
-of two or more outlets is compared with ``compare_stored`` (what ``rashomon compare --event`` does), so
-nothing holds the whole store. Parquet gives the same partitioned dataset as a batch run (part files
+of two or more outlets is compared with ``compare_stored`` (what ``rashomon compare --event`` does) unless
+the store holds its current comparison (the web app's background comparer stores them), so nothing holds
+the whole store. Parquet gives the same partitioned dataset as a batch run (part files
 named by a hash of their rows); CSV and JSON Lines give one file per table.
 """
 
@@ -63,7 +64,7 @@ def export_store(store: Any, settings: Settings, out: str | Path, fmt: str = "pa
     """Write the store's articles, analyses, events and comparisons as tables under ``out``; returns the
     number of rows of each table."""
     from rashomon.boundary import failure_of
-    from rashomon.pipeline import compare_stored, stored_event
+    from rashomon.pipeline import compare_stored, current_comparison, stored_event
     from rashomon.records import Failure
 
     if fmt not in FORMATS:
@@ -94,7 +95,11 @@ def export_store(store: Any, settings: Settings, out: str | Path, fmt: str = "pa
             rows = {"events": [], "event_articles": [], "comparisons": []}
             for event_id in event_ids[start : start + CHUNK]:
                 try:
-                    compared, event = compare_stored(store, settings, event_id)
+                    compared = current_comparison(store, settings, event_id)  # stored by `serve`: as is
+                    if compared is not None:
+                        event = stored_event(store, event_id)
+                    else:
+                        compared, event = compare_stored(store, settings, event_id)
                 except Exception as exc:  # the compare stage's boundary: this event fails alone
                     failures.append(failure_of(exc, f"event {event_id}", "compare"))
                     compared, event = None, stored_event(store, event_id)

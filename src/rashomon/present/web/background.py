@@ -13,20 +13,10 @@ import logging
 import threading
 from typing import Any
 
+from rashomon.pipeline import comparison_version
 from rashomon.settings import Settings
 
 logger = logging.getLogger(__name__)
-
-COMPARE_VERSION = "1"  # raise when a change to the compare stage should recompute stored comparisons
-
-
-def compare_version(settings: Settings) -> str:
-    """What a stored comparison depends on besides the event: this code's and the analysis' versions and
-    whether sentence embeddings align the claims."""
-    from rashomon.store.db import ANALYSIS_VERSION
-
-    return f"c{COMPARE_VERSION}.a{ANALYSIS_VERSION}.e{int(settings.compare_embeddings)}"
-
 
 class Comparer:
     """Computes and stores the comparisons of changed events in one background thread."""
@@ -35,7 +25,7 @@ class Comparer:
         self.store = store
         self.settings = settings
         self.poll = poll
-        self.version = compare_version(settings)
+        self.version = comparison_version(settings)
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
