@@ -18,6 +18,7 @@ from rashomon.settings import Settings
 
 logger = logging.getLogger(__name__)
 
+
 class Comparer:
     """Computes and stores the comparisons of changed events in one background thread."""
 
