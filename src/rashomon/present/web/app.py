@@ -383,9 +383,8 @@ def create_app(
 
     def require_token(request: Request) -> str:
         """The name of the token the request carries (``Authorization: Bearer ...``), else 401."""
-        header = request.headers.get("authorization", "")
-        scheme, _, token = header.partition(" ")
-        owner = store(request).token_owner(token.strip()) if scheme.lower() == "bearer" else None
+        token = _bearer(request)  # never the login cookie: a cookie would let another site post here
+        owner = store(request).token_owner(token) if token else None
         if owner is None:
             raise HTTPException(401, "a token is needed: rashomon token create NAME", {"WWW-Authenticate": "Bearer"})
         return owner
@@ -746,13 +745,16 @@ def _public_path(path: str) -> bool:
     return path in ("/login", "/report.css") or path.startswith("/static/")
 
 
+def _bearer(request: Request) -> str:
+    """The token of an ``Authorization: Bearer ...`` header, "" without one."""
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    return token.strip() if scheme.lower() == "bearer" else ""
+
+
 def _request_owner(request: Request) -> str | None:
     """The token's name a request carries (``Authorization: Bearer ...`` or the login cookie), else None."""
-    header = request.headers.get("authorization", "")
-    scheme, _, token = header.partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
-        token = request.cookies.get(TOKEN_COOKIE, "")
-    return request.app.state.store.token_owner(token.strip()) if token.strip() else None
+    token = _bearer(request) or request.cookies.get(TOKEN_COOKIE, "").strip()
+    return request.app.state.store.token_owner(token) if token else None
 
 
 def _local_path(target: str) -> str:
