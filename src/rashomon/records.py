@@ -518,3 +518,6 @@ class ComparedEvent(Record):
     framing: tuple[Framing, ...]
     timeline: tuple[TimelineEntry, ...]
     main_date: str | None = None
+    # A large event: each report's claims were compared with those of its this many most similar reports
+    # (compare/align.py, NEIGHBOUR_ARTICLES); None: with every other report's.
+    nearest_reports: int | None = None

@@ -97,3 +97,36 @@ def test_copy_index_finds_what_a_full_scan_finds() -> None:
         if expected is None:
             kept.append(sig)
             index.add(sig)
+
+
+def test_compare_tasks_costliest_first_and_events_whole() -> None:
+    """Compare tasks: every comparable event in exactly one task, never split, small events packed
+    together up to the task's size, and the costliest task first (the scheduler starts it first, so no
+    worker is left waiting on one large event at the end)."""
+    from rashomon.records import Event, EventArticle
+    from rashomon.scale.batch import COMPARE_TASK_PAIRS, _compare_chunks
+
+    sizes = [3, 2, 40, 4, 2, 25, 3, 3, 2, 30, 2, 5]
+    events = [
+        Event(
+            id=f"e{n}",
+            title=None,
+            articles=tuple(EventArticle(article_id=f"a{n}-{k}", source=f"s{n}-{k}") for k in range(size)),
+        )
+        for n, size in enumerate(sizes)
+    ]
+    where = {a.article_id: ("part", k, 1) for e in events for k, a in enumerate(e.articles)}
+    chunks = _compare_chunks(events, where)
+    ids = [entry["event"]["id"] for chunk in chunks for entry in chunk]
+    assert sorted(ids) == sorted(e.id for e in events)
+    for chunk in chunks:
+        for entry in chunk:
+            size = sizes[int(entry["event"]["id"][1:])]
+            assert len(entry["members"]) == size  # the whole event, with where each member is
+    costs = [sum(len(entry["members"]) ** 2 for entry in chunk) for chunk in chunks]
+    assert costs == sorted(costs, reverse=True)
+    assert [entry["event"]["id"] for entry in chunks[0]] == ["e2"]  # 40 members: a task of its own
+    for chunk in chunks:  # a task closes once it holds enough work
+        assert sum(len(entry["members"]) ** 2 for entry in chunk[:-1]) < COMPARE_TASK_PAIRS
+    assert len(chunks) < len(events)  # small events share tasks
+    assert _compare_chunks(events, where) == chunks  # the same tasks on every run

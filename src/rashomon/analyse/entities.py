@@ -13,6 +13,7 @@ event and compare stages see "Halvik" in one outlet and "Teodor Halvik" in anoth
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -85,6 +86,7 @@ def doc_text(doc: Doc) -> str:
 # ---------------------------------------------------------------------------------------- normalising
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def normalise_name(text: str) -> str:
     """Matching form of a name: lowercase, no article or possessive, one spelling (American), no hyphens."""
     text = _POSSESSIVE.sub("", text.strip())
@@ -99,6 +101,7 @@ def normalise_name(text: str) -> str:
     return " ".join(out)
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def initials(text: str) -> str:
     """Acronym letters of a long name: first letters of its content words ("Co-operation" gives C)."""
     words = re.findall(r"[\w]+(?:[-'’][\w]+)*", text)
@@ -148,6 +151,7 @@ def find_expansion(text: str, acronym: str) -> tuple[str, int, int] | None:
     return best
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def person_name_parts(text: str) -> tuple[str | None, str]:
     """(first name, surname) of a person's name; titles and suffixes dropped."""
     words = [w.strip(",") for w in _POSSESSIVE.sub("", text).split()]

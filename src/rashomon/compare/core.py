@@ -12,7 +12,7 @@ from collections import Counter, defaultdict
 from typing import Any
 
 from rashomon.analyse.entities import canonicalise
-from rashomon.compare.align import Alignment, align
+from rashomon.compare.align import Alignment, align, nearest_reports
 from rashomon.compare.framing import frame, is_self_reference
 from rashomon.compare.pairs import ClaimRef
 from rashomon.records import AnalysedArticle, ComparedEvent, Event, Omission, TimelineEntry, published_instant
@@ -121,6 +121,7 @@ def compare_event(event: Event, items: list[AnalysedArticle], alignment: Alignme
         framing=framing,
         timeline=timeline,
         main_date=main_date,
+        nearest_reports=nearest_reports(len({r.article_id for r in refs})),
     )
 
 

@@ -16,6 +16,7 @@ its licence, and the cross-validated figures. Inference is a dot product: numpy 
 
 from __future__ import annotations
 
+import bisect
 import functools
 import json
 import math
@@ -109,8 +110,44 @@ class EventClaims:
         for i, ref in enumerate(refs):
             self.by_article.setdefault(ref.article_id, []).append(i)
         self._closeness: dict[tuple[int, int], float] = {}
+        self._ranked: dict[tuple[int, str], tuple[list[int], list[float]]] = {}
         named: Counter[str] = Counter(p for r in refs for p in {p.lower() for p in r.claim.places})
         self.place_share = {p: count / len(refs) for p, count in named.items()}
+
+    def article_similarity(self, rows: list[int] | None = None) -> np.ndarray:
+        """Cosine similarity of the event's articles (in ``by_article`` order; ``rows``: only these
+        articles' rows), by the same measure as ``closeness``: their claims' TF-IDF vectors summed (and
+        their claims' embeddings averaged, mixed half and half)."""
+        from scipy.sparse import csr_matrix
+
+        articles = list(self.by_article)
+        vocabulary: dict[str, int] = {}
+        data: list[float] = []
+        columns: list[int] = []
+        pointers = [0]
+        for article in articles:
+            summed: dict[str, float] = {}
+            for i in self.by_article[article]:
+                for k, w in self.vectors[i].items():
+                    summed[k] = summed.get(k, 0.0) + w
+            norm = math.sqrt(sum(w * w for w in summed.values())) or 1.0
+            for k, w in summed.items():
+                columns.append(vocabulary.setdefault(k, len(vocabulary)))
+                data.append(w / norm)
+            pointers.append(len(data))
+        matrix = csr_matrix((data, columns, pointers), shape=(len(articles), max(len(vocabulary), 1)))
+        picked = matrix if rows is None else matrix[rows]
+        similarity = np.asarray((picked @ matrix.T).todense(), dtype=float)
+        if self.embeddings is None:
+            return similarity
+        means = np.vstack(
+            [np.mean(np.asarray(self.embeddings[self.by_article[a]], dtype=float), axis=0) for a in articles]
+        )
+        means /= np.maximum(np.sqrt(np.einsum("ij,ij->i", means, means)), 1e-12)[:, None]
+        chosen = means if rows is None else means[rows]
+        # einsum, not a BLAS product: the same sums in the same order whatever the threads (a worker of a
+        # cluster and a single process choose the same neighbours)
+        return 0.5 * similarity + 0.5 * np.einsum("ij,kj->ik", chosen, means, optimize=False)
 
     def tfidf(self, i: int, j: int) -> float:
         a, b = self.vectors[i], self.vectors[j]
@@ -129,14 +166,29 @@ class EventClaims:
             self._closeness[key] = lexical if self.embeddings is None else 0.5 * lexical + 0.5 * self.embedding(i, j)
         return self._closeness[key]
 
+    def ranked(self, i: int, article_id: str) -> list[int]:
+        """The claims of an article, closest to claim ``i`` first (ties in text order)."""
+        return self._ranking(i, article_id)[0]
+
+    def _ranking(self, i: int, article_id: str) -> tuple[list[int], list[float]]:
+        """The article's claims closest to ``i`` first, and their closeness ascending (for counting)."""
+        key = (i, article_id)
+        found = self._ranked.get(key)
+        if found is None:
+            claims = self.by_article[article_id]
+            order = sorted(claims, key=lambda k: -self.closeness(i, k))
+            found = self._ranked[key] = (order, sorted(self.closeness(i, k) for k in claims))
+        return found
+
     def rank(self, i: int, j: int) -> tuple[float, float]:
         """(j's closeness to i divided by j's rank among the claims of j's article for i, j's closeness minus
         the best other one's). Being the best match is evidence in proportion to how close the match is:
         every claim has a best match in every other report, also when that report does not state it."""
         mine = self.closeness(i, j)
-        others = [self.closeness(i, k) for k in self.by_article[self.refs[j].article_id] if k != j]
-        better = sum(1 for s in others if s > mine)
-        return mine / (1 + better), mine - max(others, default=0.0)
+        order, ascending = self._ranking(i, self.refs[j].article_id)
+        better = len(ascending) - bisect.bisect_right(ascending, mine)  # j itself is never above itself
+        best_other = 0.0 if len(order) == 1 else self.closeness(i, order[1] if order[0] == j else order[0])
+        return mine / (1 + better), mine - best_other
 
     def place_agreement(self, a: Claim, b: Claim) -> tuple[float, float]:
         """(agree, clash) of the places two claims name. Agreement is worth as much as the shared place is
@@ -261,5 +313,8 @@ def load_model(name: str) -> PairModel:
 def feature_rows(event: EventClaims, pairs: list[tuple[int, int]], names: tuple[str, ...]) -> np.ndarray:
     """The feature matrix of these pairs, with the columns a model was fitted on."""
     index = [FEATURES.index(n) for n in names]
-    rows = np.asarray([event.features(i, j) for i, j in pairs], dtype=float).reshape(len(pairs), len(FEATURES))
-    return rows[:, index]
+    rows = np.empty((len(pairs), len(names)), dtype=float)  # filled row by row: no list of lists held
+    for n, (i, j) in enumerate(pairs):
+        row = event.features(i, j)
+        rows[n] = [row[k] for k in index]
+    return rows

@@ -36,10 +36,12 @@ from rashomon.settings import Settings
 logger = logging.getLogger(__name__)
 
 STAGES = ("extract", "analyse", "compare")
-# Member articles of the events one compare task holds: an event takes about a second to compare (two to
-# five members), so a chunk is tens of seconds of work, many chunks keep every worker busy, and the chunks
-# (hence the part files) do not depend on how many workers there are.
-COMPARE_CHUNK_ARTICLES = 40
+# The work one compare task holds, in pairs of member articles (an event's comparison scores each claim
+# against the best few claims of every other report, so its cost grows with the square of its size): a
+# small event (two to five members) takes about a second, so a task holds tens of them; an event past this
+# size is a task of its own. Many tasks keep every worker busy, and the tasks (hence the part files) do not
+# depend on how many workers there are.
+COMPARE_TASK_PAIRS = 400
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 
 
@@ -338,8 +340,10 @@ def run_batch(
     compare_keys = [digest([chunk, fingerprint]) for chunk in chunks]
     reused |= {k for k in compare_keys if done(str(out), "compare", k) is not None}
     futures = [
-        client.submit(compare_chunk, chunk, k, settings_json, str(out), key=f"compare-{k}", retries=1)
-        for chunk, k in zip(chunks, compare_keys, strict=True)
+        client.submit(
+            compare_chunk, chunk, k, settings_json, str(out), key=f"compare-{k}", retries=1, priority=len(chunks) - n
+        )
+        for n, (chunk, k) in enumerate(zip(chunks, compare_keys, strict=True))
     ]
     for chunk, result in zip(chunks, _gather(client, futures, "compare", progress), strict=True):
         if isinstance(result, BaseException):
@@ -383,22 +387,31 @@ def _partition_name(partition: Partition) -> str:
     return name
 
 
+def _compare_cost(event: Event) -> int:
+    """What comparing an event costs, roughly: its pairs of member articles."""
+    return len(event.articles) * len(event.articles)
+
+
 def _compare_chunks(events: list[Event], where: dict[str, tuple[str, int, int]]) -> list[list[dict[str, Any]]]:
-    """Events to compare, with where each member's analysis is, in chunks of about
-    ``COMPARE_CHUNK_ARTICLES`` members (an event is never split)."""
-    limit = COMPARE_CHUNK_ARTICLES
-    chunks: list[list[dict[str, Any]]] = []
+    """Events to compare, with where each member's analysis is, in chunks of about ``COMPARE_TASK_PAIRS``
+    pairs of members (an event is never split), the costliest chunk first: the scheduler starts the
+    largest events first, so the last task to finish is a small one and no worker waits on a straggler."""
+    chunks: list[tuple[int, list[dict[str, Any]]]] = []
     current: list[dict[str, Any]] = []
-    members = 0
+    cost = 0
     for event in events:
-        current.append({"event": event.to_dict(), "members": [list(where[a.article_id]) for a in event.articles]})
-        members += len(event.articles)
-        if members >= limit:
-            chunks.append(current)
-            current, members = [], 0
+        entry = {"event": event.to_dict(), "members": [list(where[a.article_id]) for a in event.articles]}
+        if _compare_cost(event) >= COMPARE_TASK_PAIRS:  # a large event: a task of its own
+            chunks.append((_compare_cost(event), [entry]))
+            continue
+        current.append(entry)
+        cost += _compare_cost(event)
+        if cost >= COMPARE_TASK_PAIRS:
+            chunks.append((cost, current))
+            current, cost = [], 0
     if current:
-        chunks.append(current)
-    return chunks
+        chunks.append((cost, current))
+    return [chunk for _, chunk in sorted(chunks, key=lambda item: -item[0])]
 
 
 def _count_time(summary: BatchSummary, stage: str, marker: dict[str, Any], reused: set[str]) -> None:

@@ -32,6 +32,17 @@ def outlet_label(event: ComparedEvent, source: str) -> str:
     return source
 
 
+def scope_note(event: ComparedEvent) -> str | None:
+    """What a reader must know about how far the comparison went: in a large event each report was
+    compared with its most similar reports only."""
+    if event.nearest_reports is None:
+        return None
+    return (
+        f"A large event: each report's claims were compared with those of its {event.nearest_reports} most "
+        "similar reports, not with every report's."
+    )
+
+
 def outlets_of(event: ComparedEvent, sources: list[str]) -> str:
     """Distinct outlet labels of some sources, in order."""
     return ", ".join(dict.fromkeys(outlet_label(event, s) for s in sources))

@@ -15,6 +15,7 @@ from rashomon.present.reports.common import (
     highlight,
     outlet_label,
     outlets_of,
+    scope_note,
     shared,
     unique_by_source,
     voiced,
@@ -99,6 +100,8 @@ def _event(event: ComparedEvent) -> list[str]:
         f'<span class="badge shared">{counts["shared"]} shared</span> '
         f'<span class="badge unique">{counts["unique"]} reported by one outlet</span></p>'
     )
+    if note := scope_note(event):
+        out.append(f'<p class="scope">{e(note)}</p>')
     relation = {t.source: t.relation for t in event.timeline if t.kind == "published"}
     out.append("<table><tr><th>outlet</th><th>published</th><th>headline</th><th>relative to the event</th></tr>")
     for a in event.articles:

@@ -13,6 +13,7 @@ from rashomon.present.reports.common import (
     highlight,
     outlet_label,
     outlets_of,
+    scope_note,
     shared,
     unique_by_source,
     voiced,
@@ -57,6 +58,8 @@ def _event(event: ComparedEvent) -> list[str]:
         f"{len(event.articles)} reports by {len({a['outlet'] or a['source'] for a in event.articles})} outlets{main}: "
         f"{len(confirmed)} conflicts, {counts['shared']} facts shared, {counts['unique']} reported by one outlet."
     )
+    if note := scope_note(event):
+        out += ["", f"_{md(note)}_"]
     out += ["", "| outlet | published | headline | relative to the event |", "|---|---|---|---|"]
     relation = {e.source: e.relation for e in event.timeline if e.kind == "published"}
     for a in event.articles:
