@@ -417,7 +417,7 @@ def compare_one(
         return failure_of(exc, f"event {event.id} ({sources})", "compare")
 
 
-COMPARE_VERSION = "1"  # raise when a change to the compare stage should recompute stored comparisons
+COMPARE_VERSION = "2"  # raise when a change to the compare stage should recompute stored comparisons
 
 
 def comparison_version(settings: Settings) -> str:
