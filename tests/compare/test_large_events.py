@@ -114,7 +114,13 @@ def test_large_event_compares_each_report_with_its_nearest(
     assert json.loads(json.dumps(compared.to_dict()))["nearest_reports"] == 2
     for group in compared.claims:
         assert len({TOPIC[s.article_id] for s in group.statements}) == 1, group
+    by_key = {g.id: g for g in compared.claims}
+    for omission in compared.omissions:  # never a fact of a report it was not compared with
+        story = TOPIC[omission.source.removesuffix(".txt")]
+        for item in omission.missing:
+            assert {TOPIC[s.article_id] for s in by_key[item["claim"]].statements} == {story}, item
     assert any(g.status in ("shared", "conflict") for g in compared.claims)
+    assert any(o.missing for o in compared.omissions)
     note = "each report's claims were compared with those of its 2 most similar reports"
     assert note in render_markdown([compared])
     assert note.replace("'", "&#x27;") in render_html([compared]) or note in render_html([compared])

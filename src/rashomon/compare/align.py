@@ -82,8 +82,11 @@ class Alignment:
         return load_model(MODEL_WITH_EMBEDDINGS if have_embeddings else MODEL_LEXICAL)
 
 
-def link_probabilities(refs: list[ClaimRef], settings: Alignment | None = None) -> dict[tuple[int, int], float]:
-    """The probability that each candidate pair of claims (from different articles) states the same fact."""
+def link_probabilities(
+    refs: list[ClaimRef], settings: Alignment | None = None
+) -> tuple[dict[tuple[int, int], float], frozenset[tuple[str, str]] | None]:
+    """The probability that each candidate pair of claims (from different articles) states the same fact,
+    and the pairs of reports compared (None: every pair)."""
     settings = settings or Alignment()
     embeddings = None
     if settings.embeddings and (settings.model is None or "embedding_cosine" in settings.model.features):
@@ -92,17 +95,20 @@ def link_probabilities(refs: list[ClaimRef], settings: Alignment | None = None) 
         embeddings = embed([r.claim.text for r in refs])
     model = settings.resolved(embeddings is not None)
     event = EventClaims(refs, embeddings)
-    pairs = _candidates(event)
+    reports = article_pairs(event)
+    compared = None if nearest_reports(len(event.by_article)) is None else frozenset(reports)
+    pairs = _candidates(event, reports)
     if not pairs:
-        return {}
+        return {}, compared
     probabilities = model.probability(feature_rows(event, pairs, model.features))
-    return {pair: float(p) for pair, p in zip(pairs, probabilities, strict=True)}
+    return {pair: float(p) for pair, p in zip(pairs, probabilities, strict=True)}, compared
 
 
-def _candidates(event: EventClaims) -> list[tuple[int, int]]:
-    """Pairs worth scoring: close enough, or among each claim's best few in the other article."""
+def _candidates(event: EventClaims, reports: list[tuple[str, str]] | None = None) -> list[tuple[int, int]]:
+    """Pairs worth scoring: close enough, or among each claim's best few in the other article (``reports``:
+    the pairs of reports compared, ``article_pairs`` when None)."""
     keep: set[tuple[int, int]] = set()
-    for a, b in article_pairs(event):
+    for a, b in article_pairs(event) if reports is None else reports:
         for i in event.by_article[a]:
             for rank, j in enumerate(event.ranked(i, b)):
                 if rank < CANDIDATES_PER_ARTICLE or event.closeness(i, j) >= CANDIDATE_FLOOR:
@@ -225,10 +231,22 @@ def align(
 ) -> list[ClaimGroup]:
     """Group the claims of an event's articles; each group is shared, unique or a conflict, with the link
     probability that holds it together as its confidence."""
+    return align_event(refs, settings, names, doers, mentioned)[0]
+
+
+def align_event(
+    refs: list[ClaimRef],
+    settings: Alignment | None = None,
+    names: dict[str, str] | None = None,
+    doers: set[str] | None = None,
+    mentioned: dict[str, set[str]] | None = None,
+) -> tuple[list[ClaimGroup], frozenset[tuple[str, str]] | None]:
+    """``align``, and the pairs of reports (article ids) whose claims were compared: None when every pair
+    was (an event of up to ``NEIGHBOUR_ARTICLES + 1`` reports)."""
     if not refs:
-        return []
+        return [], None
     settings = settings or Alignment()
-    probability = link_probabilities(refs, settings)
+    probability, compared = link_probabilities(refs, settings)
     model = settings.resolved(settings.embeddings and _embeddings_available())
     members_of = group_claims(len(refs), refs, probability, model.threshold)
     named: dict[str, set[str]] = defaultdict(set)
@@ -328,7 +346,7 @@ def align(
         )
     order = {"conflict": 0, "shared": 1, "unique": 2}
     result.sort(key=lambda g: (order[g.status], -len(g.sources), -g.similarity))
-    return [g.replace(id=f"k{i}") for i, g in enumerate(result, 1)]
+    return [g.replace(id=f"k{i}") for i, g in enumerate(result, 1)], compared
 
 
 def _key(ref: ClaimRef) -> str:

@@ -12,7 +12,7 @@ from collections import Counter, defaultdict
 from typing import Any
 
 from rashomon.analyse.entities import canonicalise
-from rashomon.compare.align import Alignment, align, nearest_reports
+from rashomon.compare.align import Alignment, align_event, nearest_reports
 from rashomon.compare.framing import frame, is_self_reference
 from rashomon.compare.pairs import ClaimRef
 from rashomon.records import AnalysedArticle, ComparedEvent, Event, Omission, TimelineEntry, published_instant
@@ -84,7 +84,7 @@ def compare_event(event: Event, items: list[AnalysedArticle], alignment: Alignme
 
     refs = build_refs(items, canonical_ids, canonical_names)
     mentioned = {i.article.id: {n.lower() for e in i.analysis.entities for n in (e.name, *e.aliases)} for i in items}
-    groups = align(
+    groups, compared = align_event(
         refs,
         alignment,
         names={a.id: a.name for a in actors_all},
@@ -92,7 +92,7 @@ def compare_event(event: Event, items: list[AnalysedArticle], alignment: Alignme
         mentioned=mentioned,
     )
     threshold = (alignment or Alignment()).resolved(_embeddings_on(alignment)).threshold
-    omissions = _omissions(groups, items, OMISSION_FLOOR * threshold)
+    omissions = _omissions(groups, items, OMISSION_FLOOR * threshold, compared)
     organisations = [a.name for a in actors_all if a.type == "ORG"]
     framing = tuple(frame(item, canonical_names[item.article.id], actors, roles, organisations) for item in items)
     timeline, main_date = _timeline(items)
@@ -121,7 +121,7 @@ def compare_event(event: Event, items: list[AnalysedArticle], alignment: Alignme
         framing=framing,
         timeline=timeline,
         main_date=main_date,
-        nearest_reports=nearest_reports(len({r.article_id for r in refs})),
+        nearest_reports=None if compared is None else nearest_reports(len({r.article_id for r in refs})),
     )
 
 
@@ -171,16 +171,30 @@ def _embeddings_on(alignment: Alignment | None) -> bool:
     return (alignment is None or alignment.embeddings) and available()
 
 
-def _omissions(groups: list[Any], items: list[AnalysedArticle], floor: float) -> tuple[Omission, ...]:
+def _omissions(
+    groups: list[Any],
+    items: list[AnalysedArticle],
+    floor: float,
+    compared: frozenset[tuple[str, str]] | None = None,
+) -> tuple[Omission, ...]:
     """Per source: the facts others report and no claim of its states, most reported first. A claim of the
     source that the pair scorer holds even half as likely as a link to state the fact (probability at least
-    ``floor``) means the fact is there in other words: no omission."""
+    ``floor``) means the fact is there in other words: no omission. In a large event (``compared``: the
+    pairs of reports whose claims were compared), only the facts of the reports a source was compared with
+    can be its omissions: the others were never looked for in it."""
+    partners: dict[str, set[str]] = defaultdict(set)
+    for a, b in compared or ():
+        partners[a].add(b)
+        partners[b].add(a)
     result = []
     for item in items:
         source = item.article.source
+        near = partners[item.article.id]
         missing = []
         for group in groups:
             if source in group.sources or group.closest.get(source, 0.0) >= floor:
+                continue
+            if compared is not None and not any(s.article_id in near for s in group.statements):
                 continue
             if max(len(s.text.split()) for s in group.statements) < _SUBSTANTIVE_WORDS:
                 continue
