@@ -78,7 +78,7 @@ def _ecb_articles(split: str, files: list[str]):  # type: ignore[no-untyped-def]
 def speed() -> dict[str, float]:
     import aligner_v0
     from rashomon.analyse.core import analyse_articles
-    from rashomon.compare.align import align
+    from rashomon.compare.align import align_event
     from rashomon.compare.core import compare_event, event_refs
     from rashomon.events.build import make_event
     from rashomon.pipeline import cluster_sources
@@ -104,7 +104,7 @@ def speed() -> dict[str, float]:
         out[f"{name}_compare_s"] = round(time.perf_counter() - start, 3)
         refs = event_refs(items)
         start = time.perf_counter()
-        align(refs)
+        align_event(refs)
         out[f"{name}_align_s"] = round(time.perf_counter() - start, 3)
         start = time.perf_counter()
         aligner_v0.align(refs)

@@ -222,18 +222,6 @@ def group_claims(
     return [members[k] for k in sorted(members)]
 
 
-def align(
-    refs: list[ClaimRef],
-    settings: Alignment | None = None,
-    names: dict[str, str] | None = None,
-    doers: set[str] | None = None,
-    mentioned: dict[str, set[str]] | None = None,
-) -> list[ClaimGroup]:
-    """Group the claims of an event's articles; each group is shared, unique or a conflict, with the link
-    probability that holds it together as its confidence."""
-    return align_event(refs, settings, names, doers, mentioned)[0]
-
-
 def align_event(
     refs: list[ClaimRef],
     settings: Alignment | None = None,
@@ -241,8 +229,10 @@ def align_event(
     doers: set[str] | None = None,
     mentioned: dict[str, set[str]] | None = None,
 ) -> tuple[list[ClaimGroup], frozenset[tuple[str, str]] | None]:
-    """``align``, and the pairs of reports (article ids) whose claims were compared: None when every pair
-    was (an event of up to ``NEIGHBOUR_ARTICLES + 1`` reports)."""
+    """Group the claims of an event's articles; each group is shared, unique or a conflict, with the link
+    probability that holds it together as its confidence. Also returns the pairs of reports (article ids)
+    whose claims were compared: None when every pair was (an event of up to ``NEIGHBOUR_ARTICLES + 1``
+    reports)."""
     if not refs:
         return [], None
     settings = settings or Alignment()
