@@ -58,12 +58,12 @@ CANDIDATES_PER_ARTICLE = 4
 # In an event of more reports than this plus one, a report's claims are compared with those of its this many
 # most similar reports (by the candidates' closeness over whole reports: TF-IDF of their claims, and their
 # mean embedding), not with every report's. Scoring every claim against the best few of every other report
-# grows with the square of the event's size: a 431-report event took 184 s and 5.4 GB, one of 2,000 would
-# take over an hour and tens of GB. With 100 it takes 65 s and 2.0 GB; its claim groups agree with the
-# every-pair alignment at B-cubed F1 0.68 (an event of 172 reports: 0.86), and its conflicts are a subset
-# of the every-pair ones (56 % and 92 % of them). A compute bound, not a fit: events up to 101 reports,
-# nearly all real ones, are compared report with report; a comparison made with the bound says so
-# (``ComparedEvent.nearest_reports``).
+# grows with the square of the event's size: a 431-report event takes 164 s and 3.9 GB, one of 2,000 would
+# take most of an hour and tens of GB. With 100 it takes 78 s and 1.9 GB; its claim groups agree with the
+# every-pair alignment at B-cubed F1 0.68 (events of 172 and 122 reports: 0.86, 0.99), and its conflicts
+# are a subset of the every-pair ones (56 %, 92 %, 97 % of them; bench/large_events.py). A compute bound,
+# not a fit: events up to 101 reports, nearly all real ones, are compared report with report; a comparison
+# made with the bound says so (``ComparedEvent.nearest_reports``).
 NEIGHBOUR_ARTICLES = 100
 # Rows of the article similarity computed at a time (memory: this many times the number of reports).
 _SIMILARITY_BLOCK = 512
