@@ -26,7 +26,6 @@ import pickle
 import resource
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -130,11 +129,9 @@ def main() -> None:
     from rashomon.compare.align import NEIGHBOUR_ARTICLES
     from rashomon.pipeline import cluster_sources, comparable
     from rashomon.settings import Settings
-    from scale import build_input  # bench/scale.py
+    from scale import bench_input  # bench/scale.py
 
-    work = args.work or Path(tempfile.mkdtemp(prefix="rashomon-large-"))
-    folder = work / "input"
-    count = build_input(folder, args.articles)
+    work, folder, count = bench_input(args.work, args.articles, "rashomon-large-")
     os.environ.setdefault("RASHOMON_DB", str(work / "absent.db"))
     events, analysed, _ = cluster_sources([str(folder)], Settings())
     by_id = {item.article.id: item for item in analysed}

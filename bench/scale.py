@@ -133,6 +133,14 @@ def build_input(folder: Path, articles: int) -> int:
     return len(records)
 
 
+def bench_input(work: Path | None, articles: int, prefix: str) -> tuple[Path, Path, int]:
+    """(work folder, input folder, articles written): ``build_input`` under ``work`` (a new temporary
+    folder named ``prefix...`` when None)."""
+    work = work or Path(tempfile.mkdtemp(prefix=prefix))
+    folder = work / "input"
+    return work, folder, build_input(folder, articles)
+
+
 def _peak_rss(pid: int, stop: list[bool], peaks: dict[str, int]) -> None:
     import psutil
 
@@ -266,9 +274,7 @@ def main() -> None:
         return
     from events import bcubed  # bench/events.py
 
-    work = args.work or Path(tempfile.mkdtemp(prefix="rashomon-scale-"))
-    folder = work / "input"
-    count = build_input(folder, args.articles)
+    work, folder, count = bench_input(args.work, args.articles, "rashomon-scale-")
     print(f"input: {count} articles in {len(list(folder.glob('*.jsonl')))} files under {folder}", file=sys.stderr)
     single = run_single(folder, work)
     print(f"single process: {single['seconds']} s ({single['cluster_seconds']} s to cluster)", file=sys.stderr)

@@ -118,6 +118,20 @@ class EventClaims:
         """Cosine similarity of the event's articles (in ``by_article`` order; ``rows``: only these
         articles' rows), by the same measure as ``closeness``: their claims' TF-IDF vectors summed (and
         their claims' embeddings averaged, mixed half and half)."""
+        matrix, means = self._article_vectors
+        picked = matrix if rows is None else matrix[rows]
+        similarity = np.asarray((picked @ matrix.T).todense(), dtype=float)
+        if means is None:
+            return similarity
+        chosen = means if rows is None else means[rows]
+        # einsum, not a BLAS product: the same sums in the same order whatever the threads (a worker of a
+        # cluster and a single process choose the same neighbours)
+        return 0.5 * similarity + 0.5 * np.einsum("ij,kj->ik", chosen, means, optimize=False)
+
+    @functools.cached_property
+    def _article_vectors(self) -> tuple[Any, np.ndarray | None]:
+        """Per article (``by_article`` order): its claims' TF-IDF vectors summed and normalised (a sparse
+        matrix), and its claims' embeddings averaged and normalised (None without embeddings)."""
         from scipy.sparse import csr_matrix
 
         articles = list(self.by_article)
@@ -136,18 +150,13 @@ class EventClaims:
                 data.append(w / norm)
             pointers.append(len(data))
         matrix = csr_matrix((data, columns, pointers), shape=(len(articles), max(len(vocabulary), 1)))
-        picked = matrix if rows is None else matrix[rows]
-        similarity = np.asarray((picked @ matrix.T).todense(), dtype=float)
         if self.embeddings is None:
-            return similarity
+            return matrix, None
         means = np.vstack(
             [np.mean(np.asarray(self.embeddings[self.by_article[a]], dtype=float), axis=0) for a in articles]
         )
         means /= np.maximum(np.sqrt(np.einsum("ij,ij->i", means, means)), 1e-12)[:, None]
-        chosen = means if rows is None else means[rows]
-        # einsum, not a BLAS product: the same sums in the same order whatever the threads (a worker of a
-        # cluster and a single process choose the same neighbours)
-        return 0.5 * similarity + 0.5 * np.einsum("ij,kj->ik", chosen, means, optimize=False)
+        return matrix, means
 
     def tfidf(self, i: int, j: int) -> float:
         a, b = self.vectors[i], self.vectors[j]
